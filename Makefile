@@ -1,0 +1,148 @@
+# The book and the program, built from chapters/*.nw.  `make help` lists the targets.
+#
+# Snapshot N is chapters 01..N tangled together: the engine as it stands at the end of
+# chapter N. For every N:
+#   tangle/chapterN/      readable C of snapshot N (notangle without #line)
+#   build/chapterN/src/   the same files with #line directives: what gets compiled, so
+#                         compiler errors and test failures name chapters/*.nw lines
+#   build/chapterN/       libmicrograd.a, demoN, demoN.out, checkpoints (the test runner)
+#   build/chapterN/run/   the working directory of demoN: the DOT and data files it writes
+# The book: build/book/ (HTML, figures in build/book/fig/) and build/book.pdf.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+CHAPTERS   := $(sort $(wildcard chapters/[0-9][0-9]-*.nw))
+APPENDICES := $(sort $(wildcard chapters/[A-Z]-*.nw))
+BOOK_NW    := $(CHAPTERS) $(APPENDICES)
+NUMBERS    := $(shell seq 1 $(words $(CHAPTERS)))
+LAST       := $(lastword $(NUMBERS))
+
+CC       := gcc
+CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -g
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
+# Evaluated when used, after tools/install-deps has run:
+CHECK_LIBS = $(shell pkg-config --libs check)
+VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
+             --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+
+DEPS := build/.deps
+
+.PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests \
+        $(addprefix chapter,$(NUMBERS)) $(addprefix exercise,$(NUMBERS))
+
+all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book ## build every snapshot, run the demos, make the figures, weave the book
+
+help: ## list the targets
+	@echo "Targets (snapshot N = chapters 1..N; N runs from 1 to $(LAST)):"
+	@grep -E '^[a-zA-Z%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## (.*)/  \1\t\2/' | expand -t 18
+	@echo "  chapterN          tangle, compile and run snapshot N and the checkpoints of chapters 1..N"
+	@echo "  exerciseN         check your solutions in exercises/chapterN.c against chapter N's tests"
+
+deps: $(DEPS) ## install the missing Debian packages (tools/install-deps)
+
+$(DEPS): tools/install-deps
+	tools/install-deps
+	@mkdir -p $(@D) && touch $@
+
+# ---- snapshots --------------------------------------------------------------------------
+
+# chapters_upto(N): chapters 01..N, in book order.
+chapters_upto = $(wordlist 1,$(1),$(CHAPTERS))
+
+define SNAPSHOT
+tangle/chapter$(1)/.tangled: $(call chapters_upto,$(1)) tools/tangle tools/nwcheck | $(DEPS)
+	tools/tangle tangle/chapter$(1) $(call chapters_upto,$(1))
+
+build/chapter$(1)/src/.tangled: $(call chapters_upto,$(1)) tools/tangle tools/nwcheck | $(DEPS)
+	tools/tangle -L build/chapter$(1)/src $(call chapters_upto,$(1))
+
+build/chapter$(1)/libmicrograd.a: build/chapter$(1)/src/.tangled
+	rm -f $$@ build/chapter$(1)/*.o
+	for c in build/chapter$(1)/src/*.c; do \
+	    case $$$$c in */demo*.c) continue ;; esac; \
+	    $(CC) $(CFLAGS) -c $$$$c -o build/chapter$(1)/$$$$(basename $$$$c .c).o; \
+	done
+	ar rcs $$@ build/chapter$(1)/*.o
+
+build/chapter$(1)/demo$(1): build/chapter$(1)/libmicrograd.a
+	$(CC) $(CFLAGS) -Ibuild/chapter$(1)/src build/chapter$(1)/src/demo$(1).c $$< -lm -o $$@
+
+build/chapter$(1)/demo$(1).out: build/chapter$(1)/demo$(1)
+	rm -rf build/chapter$(1)/run && mkdir -p build/chapter$(1)/run
+	cd build/chapter$(1)/run && ../demo$(1) > ../demo$(1).out.tmp
+	mv build/chapter$(1)/demo$(1).out.tmp $$@
+
+build/chapter$(1)/figures.stamp: build/chapter$(1)/demo$(1).out tools/figures
+	tools/figures $(1) build/chapter$(1) build/book/fig
+	touch $$@
+
+build/chapter$(1)/checkpoints: tests/main.c $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c tests/exercises$(k).h) build/solutions/.tangled build/chapter$(1)/libmicrograd.a
+	$(CC) $(CFLAGS) -DCHAPTER=$(1) -Ibuild/chapter$(1)/src -Itests -o $$@ tests/main.c \
+	    $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c build/solutions/solutions$(k).c) \
+	    build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
+
+chapter$(1): $(DEPS) tangle/chapter$(1)/.tangled build/chapter$(1)/figures.stamp build/chapter$(1)/checkpoints
+	@echo "== demo$(1) (build/chapter$(1)/demo$(1).out) =="
+	@cat build/chapter$(1)/demo$(1).out
+	@echo "== checkpoints of chapters 1..$(1) on snapshot $(1) =="
+	build/chapter$(1)/checkpoints
+	@tools/report $(1)
+
+exercise$(1): build/chapter$(1)/libmicrograd.a tests/exercises$(1).c tests/exercises$(1).h
+	@test -f exercises/chapter$(1).c || { echo "exercise$(1): write your solutions in exercises/chapter$(1).c (the prototypes are in tests/exercises$(1).h)" >&2; exit 1; }
+	$(CC) $(CFLAGS) -DEXERCISES_ONLY=$(1) -Ibuild/chapter$(1)/src -Itests -o build/chapter$(1)/my-exercises \
+	    tests/main.c tests/exercises$(1).c exercises/chapter$(1).c build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
+	build/chapter$(1)/my-exercises
+endef
+
+chapters_upto_n = $(wordlist 1,$(1),$(NUMBERS))
+
+$(foreach n,$(NUMBERS),$(eval $(call SNAPSHOT,$(n))))
+
+build/solutions/.tangled: $(APPENDICES) tools/tangle tools/nwcheck | $(DEPS)
+	tools/tangle -L build/solutions chapters/A-solutions.nw
+
+tangle: $(foreach n,$(NUMBERS),tangle/chapter$(n)/.tangled) ## tangle every snapshot into tangle/chapterN/
+
+# ---- the book ---------------------------------------------------------------------------
+
+FIGURES := $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp)
+WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css
+
+build/book/index.html: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-html | $(DEPS)
+	tools/weave-html build build/book $(BOOK_NW)
+
+build/book.pdf: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-pdf | $(DEPS)
+	tools/weave-pdf build build/book.pdf $(BOOK_NW)
+
+html: build/book/index.html ## weave the HTML book: build/book/index.html
+pdf: build/book.pdf ## weave the PDF book: build/book.pdf
+book: html pdf ## both
+
+# ---- checks -----------------------------------------------------------------------------
+
+build/sanitize/checkpoints: build/chapter$(LAST)/src/.tangled build/solutions/.tangled tests/main.c $(wildcard tests/*.c tests/*.h)
+	mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANITIZE) -DCHAPTER=$(LAST) -Ibuild/chapter$(LAST)/src -Itests -o $@ tests/main.c \
+	    $(foreach k,$(NUMBERS),tests/checkpoint$(k).c tests/exercises$(k).c build/solutions/solutions$(k).c) \
+	    $$(ls build/chapter$(LAST)/src/*.c | grep -v '/demo') $(CHECK_LIBS) -lm
+
+sanitize: $(DEPS) build/sanitize/checkpoints ## run every checkpoint under AddressSanitizer and UBSan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 build/sanitize/checkpoints
+
+valgrind: $(DEPS) build/chapter$(LAST)/checkpoints ## run every checkpoint and every demo under valgrind
+	$(VALGRIND) build/chapter$(LAST)/checkpoints
+	for n in $(NUMBERS); do (cd build/chapter$$n/run && $(VALGRIND) ../demo$$n > /dev/null); done
+
+pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
+	tests/pipeline/run
+
+check: $(DEPS) $(FIGURES) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book ## run every check; the last line sums them up
+	tools/run-checks $(LAST)
+
+clean: ## remove everything generated (tangle/ and build/)
+	rm -rf tangle build

@@ -1,0 +1,58 @@
+/* main.c: the checkpoint runner.
+ *
+ * Compiled once per snapshot with -DCHAPTER=N: it runs the checkpoint suite and the exercise
+ * suite of every chapter 1..N against the engine as it stands at the end of chapter N.
+ * Compiled with -DEXERCISES_ONLY=N it runs only the exercises of chapter N (make exerciseN).
+ *
+ * Exit status: 0 only when at least one test ran and every test passed.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define SUITES(k) Suite *checkpoint##k##_suite(void); Suite *exercises##k##_suite(void);
+SUITES(1)
+SUITES(2)
+SUITES(3)
+SUITES(4)
+
+typedef struct {
+    int chapter;
+    Suite *(*checkpoint)(void);
+    Suite *(*exercises)(void);
+} Chapter;
+
+static const Chapter chapters[] = {
+#if CHAPTER >= 1 || EXERCISES_ONLY == 1
+    {1, checkpoint1_suite, exercises1_suite},
+#endif
+#if CHAPTER >= 2 || EXERCISES_ONLY == 2
+    {2, checkpoint2_suite, exercises2_suite},
+#endif
+#if CHAPTER >= 3 || EXERCISES_ONLY == 3
+    {3, checkpoint3_suite, exercises3_suite},
+#endif
+#if CHAPTER >= 4 || EXERCISES_ONLY == 4
+    {4, checkpoint4_suite, exercises4_suite},
+#endif
+};
+
+int main(void)
+{
+    SRunner *runner = srunner_create(NULL);
+    for (size_t i = 0; i < sizeof chapters / sizeof chapters[0]; i++) {
+#ifndef EXERCISES_ONLY
+        srunner_add_suite(runner, chapters[i].checkpoint());
+#endif
+        srunner_add_suite(runner, chapters[i].exercises());
+    }
+    srunner_run_all(runner, CK_NORMAL);
+    int ran = srunner_ntests_run(runner);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    if (ran == 0) {
+        fprintf(stderr, "checkpoints: no test ran\n");
+        return EXIT_FAILURE;
+    }
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
