@@ -37,10 +37,11 @@ DEPS := build/.deps
 all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book ## build every snapshot, run the demos, make the figures, weave the book
 
 help: ## list the targets
-	@echo "Targets (snapshot N = chapters 1..N; N runs from 1 to $(LAST)):"
-	@grep -E '^[a-zA-Z%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## (.*)/  \1\t\2/' | expand -t 18
-	@echo "  chapterN          tangle, compile and run snapshot N and the checkpoints of chapters 1..N"
-	@echo "  exerciseN         check your solutions in exercises/chapterN.c against chapter N's tests"
+	@echo "Targets (snapshot N is chapters 1..N; N runs from 1 to $(LAST)):"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | \
+	    while IFS=$$'\t' read -r t d; do printf '  %-16s%s\n' "$$t" "$$d"; done
+	@printf '  %-16s%s\n' chapterN "tangle, compile and run snapshot N; run the checkpoints of chapters 1..N" \
+	    exerciseN "check your own solutions in exercises/chapterN.c against chapter N's tests"
 
 deps: $(DEPS) ## install the missing Debian packages (tools/install-deps)
 
