@@ -45,7 +45,8 @@ local function load_output(el, demo)
   for line in f:lines() do
     local name = line:match("^%[([^%]]+)%]%s*$")
     if name then
-      cur = {}
+      -- a part printed twice (say [values]) continues where it left off
+      cur = parts[name] or {}
       parts[name] = cur
     elseif cur then
       table.insert(cur, line)
@@ -144,7 +145,7 @@ local function chunk_blocks(el)
       if fmt == "html" then
         link.classes = {"chunk-use"}
       end
-      table.insert(links, write_inlines({link}))
+      table.insert(links, (write_inlines({link}):gsub("%s*\n%s*", " ")))
     end
   end
   raw = raw:gsub("NWCHUNKUSE(%d+)X", function(n)
@@ -168,6 +169,7 @@ local function chunk_blocks(el)
     pandoc.RawBlock("latex",
       "\\begin{nwchunk}\\nwchunkheader{" .. id .. "}{" .. head .. "}"),
     pandoc.RawBlock("latex", raw),
+    pandoc.RawBlock("latex", "\\nopagebreak"),
     pandoc.RawBlock("latex", "\\nwchunkfooter{" .. foot .. "}\\end{nwchunk}"),
   }
 end
@@ -185,6 +187,9 @@ local block_filter = {
 local function process(block)
   if block.t == "Div" and block.classes:includes("chunk") then
     return chunk_blocks(block)
+  end
+  if block.t == "Div" and block.classes:includes("output") then
+    return output_block(block)
   end
   if block.t == "Div" and block.classes:includes("nwfile") then
     source = block.attributes.source
@@ -273,7 +278,7 @@ function Pandoc(doc)
 ]]
     local gp = meta["latex-graphicspath"]
     if gp then
-      preamble = preamble .. "\\graphicspath{{" .. stringify(gp) .. "/}}\n"
+      preamble = preamble .. "\\usepackage{graphicx}\\graphicspath{{" .. stringify(gp) .. "/}}\n"
     end
     table.insert(list, pandoc.MetaBlocks({pandoc.RawBlock("latex", preamble)}))
     meta["header-includes"] = pandoc.MetaList(list)
