@@ -28,7 +28,9 @@ local function where(el)
 end
 
 local function fail(el, msg)
-  error("\nbook.lua: " .. where(el) .. ": " .. msg .. "\n", 0)
+  -- a clean one-line message, then stop pandoc before it writes anything
+  io.stderr:write("book.lua: " .. where(el) .. ": " .. msg .. "\n")
+  os.exit(1)
 end
 
 -- ---------------------------------------------------------------- demo outputs
@@ -76,11 +78,12 @@ local function output_block(el)
   local lines = get_part(el, demo, part)
   local code = pandoc.CodeBlock(table.concat(lines, "\n"), pandoc.Attr("", {"output"}))
   if fmt == "latex" then
-    return {
-      pandoc.RawBlock("latex", "\\begin{nwoutput}"),
-      code,
-      pandoc.RawBlock("latex", "\\end{nwoutput}"),
-    }
+    local text = table.concat(lines, "\n")
+    if text:find("\\end{Verbatim}", 1, true) then fail(el, "output contains \\end{Verbatim}") end
+    return pandoc.RawBlock("latex",
+      "\\begin{nwoutput}\n\\begin{Verbatim}[xleftmargin=0.9em,frame=leftline,framerule=0.8pt,"
+      .. "rulecolor=\\color{black!35},framesep=0.7em,formatcom=\\color{black!80}]\n"
+      .. text .. "\n\\end{Verbatim}\n\\end{nwoutput}")
   end
   return pandoc.Div({
     pandoc.Div({pandoc.Plain({pandoc.Str("Output")})}, pandoc.Attr("", {"output-label"})),
@@ -145,7 +148,9 @@ local function chunk_blocks(el)
       if fmt == "html" then
         link.classes = {"chunk-use"}
       end
-      table.insert(links, (write_inlines({link}):gsub("%s*\n%s*", " ")))
+      local s = write_inlines({link}):gsub("%s*\n%s*", " ")
+      if fmt == "latex" then s = "\\nwuse{" .. s .. "}" end
+      table.insert(links, s)
     end
   end
   raw = raw:gsub("NWCHUNKUSE(%d+)X", function(n)
@@ -193,6 +198,8 @@ local function process(block)
   end
   if block.t == "Div" and block.classes:includes("nwfile") then
     source = block.attributes.source
+    mdfile = block.attributes.md or mdfile
+    if fmt == "latex" then return pandoc.RawBlock("latex", "% nw2md-source: " .. source) end
     return {}
   end
   return pandoc.walk_block(block, block_filter)
@@ -271,10 +278,13 @@ function Pandoc(doc)
 \usepackage{xcolor}
 \usepackage{fancyvrb}
 \fvset{fontsize=\small}
-\newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup}{\par\endgroup\addvspace{\medskipamount}}
+\makeatletter
+\newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
 \newcommand{\nwchunkheader}[2]{\noindent\hypertarget{#1}{}\phantomsection\label{#1}{\small #2}\par\nopagebreak\vspace{-0.6\baselineskip}\nopagebreak}
 \newcommand{\nwchunkfooter}[1]{\vspace{-0.7\baselineskip}\noindent{\footnotesize\color{black!65}#1}\par}
-\newenvironment{nwoutput}{\par\addvspace{\smallskipamount}\noindent{\footnotesize\sffamily\color{black!60}Output}\par\nopagebreak\vspace{-0.7\baselineskip}\begingroup\leftskip=1em\color{black!75}}{\par\endgroup}
+\newenvironment{nwoutput}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M\noindent{\footnotesize\sffamily\color{black!60}Output}\par\nopagebreak\vspace{-0.5\baselineskip}\nopagebreak}{\par\endgroup\addvspace{\medskipamount}}
+\newcommand{\nwuse}[1]{{\rmfamily\itshape #1}}
+\makeatother
 ]]
     local gp = meta["latex-graphicspath"]
     if gp then
