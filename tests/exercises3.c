@@ -1,0 +1,165 @@
+/* exercises3.c: the checkpoint tests of chapter 3's exercises (prototypes in exercises3.h).
+ * Expected numbers come from the math, computed here with the C library, never from the
+ * engine.
+ */
+#include <check.h>
+#include <math.h>
+#include "exercises3.h"
+
+/* Exercise 3.1 */
+
+START_TEST(tanh_local_derivative_matches_central_difference)
+{
+    const double xs[] = { -20.0, -3.0, -1.0, -0.4, 0.0, 0.7, 1.5, 3.0, 20.0 };
+    const double h = 1e-5;
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+        double x = xs[i];
+        double slope = (tanh(x + h) - tanh(x - h)) / (2.0 * h);
+        ck_assert_double_eq_tol(tanh_local_derivative(x), slope, 1e-9);
+    }
+    ck_assert_double_eq(tanh_local_derivative(0.0), 1.0);
+    ck_assert_double_eq_tol(tanh_local_derivative(20.0), 0.0, 1e-15);
+}
+END_TEST
+
+/* Exercise 3.2 */
+
+typedef struct { double x1, w1, x2, w2, b; } NeuronInputs;
+
+static const NeuronInputs neurons[] = {
+    { 2.0, -3.0, 0.0, 1.0, 6.8813735870195432 },   /* the chapter's neuron */
+    { 0.5, -1.5, 2.0, 0.25, 0.1 },
+    { -1.0, 0.3, 0.8, -2.0, -0.5 },
+};
+
+START_TEST(neuron2_computes_tanh_of_weighted_sum)
+{
+    for (size_t i = 0; i < sizeof neurons / sizeof neurons[0]; i++) {
+        const NeuronInputs *in = &neurons[i];
+        Graph *g = graph_new();
+        Value *x1 = value_new(g, in->x1, "x1"), *w1 = value_new(g, in->w1, "w1");
+        Value *x2 = value_new(g, in->x2, "x2"), *w2 = value_new(g, in->w2, "w2");
+        Value *b = value_new(g, in->b, "b");
+        Value *o = value_neuron2(g, x1, w1, x2, w2, b);
+        ck_assert_ptr_nonnull(o);
+        ck_assert_double_eq_tol(o->data, tanh(in->x1 * in->w1 + in->x2 * in->w2 + in->b), 1e-14);
+        ck_assert_int_eq(o->op, OP_TANH);
+        ck_assert_uint_eq(graph_size(g), 10);   /* 5 leaves, 2 products, 2 sums, 1 tanh */
+        ck_assert_double_eq(x1->data, in->x1);
+        ck_assert_double_eq(b->data, in->b);
+        graph_free(g);
+    }
+}
+END_TEST
+
+START_TEST(neuron2_backward_gives_chain_rule_gradients)
+{
+    for (size_t i = 0; i < sizeof neurons / sizeof neurons[0]; i++) {
+        const NeuronInputs *in = &neurons[i];
+        Graph *g = graph_new();
+        Value *x1 = value_new(g, in->x1, "x1"), *w1 = value_new(g, in->w1, "w1");
+        Value *x2 = value_new(g, in->x2, "x2"), *w2 = value_new(g, in->w2, "w2");
+        Value *b = value_new(g, in->b, "b");
+        Value *o = value_neuron2(g, x1, w1, x2, w2, b);
+        neuron2_backward(o);
+        double t = tanh(in->x1 * in->w1 + in->x2 * in->w2 + in->b);
+        double dn = 1.0 - t * t;                       /* do/dn */
+        ck_assert_double_eq(o->grad, 1.0);
+        ck_assert_double_eq_tol(x1->grad, in->w1 * dn, 1e-12);
+        ck_assert_double_eq_tol(w1->grad, in->x1 * dn, 1e-12);
+        ck_assert_double_eq_tol(x2->grad, in->w2 * dn, 1e-12);
+        ck_assert_double_eq_tol(w2->grad, in->x2 * dn, 1e-12);
+        ck_assert_double_eq_tol(b->grad, dn, 1e-12);
+        graph_free(g);
+    }
+}
+END_TEST
+
+/* Exercise 3.3 */
+
+START_TEST(backward_by_hand_on_the_neuron)
+{
+    const double x1 = 2.0, x2 = 0.0, w1 = -3.0, w2 = 1.0, bias = 6.8813735870195432;
+    Graph *g = graph_new();
+    Value *vx1 = value_new(g, x1, "x1"), *vx2 = value_new(g, x2, "x2");
+    Value *vw1 = value_new(g, w1, "w1"), *vw2 = value_new(g, w2, "w2");
+    Value *vb = value_new(g, bias, "b");
+    Value *s = value_add(g, value_mul(g, vx1, vw1), value_mul(g, vx2, vw2));
+    Value *n = value_add(g, s, vb);
+    Value *o = value_tanh(g, n);
+    graph_backward_by_hand(g, o);
+    const double dn = 0.5;   /* 1 - o^2 with o = 1/sqrt(2) */
+    ck_assert_double_eq(o->grad, 1.0);
+    ck_assert_double_eq_tol(n->grad, dn, 1e-9);
+    ck_assert_double_eq_tol(vx1->grad, w1 * dn, 1e-9);
+    ck_assert_double_eq_tol(vw1->grad, x1 * dn, 1e-9);
+    ck_assert_double_eq_tol(vx2->grad, w2 * dn, 1e-9);
+    ck_assert_double_eq_tol(vw2->grad, x2 * dn, 1e-9);
+    ck_assert_double_eq_tol(vb->grad, dn, 1e-9);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(backward_by_hand_with_a_shared_operand)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 3.0, "a");
+    Value *d = value_add(g, value_mul(g, a, a), a);   /* d = a^2 + a */
+    graph_backward_by_hand(g, d);
+    ck_assert_double_eq(a->grad, 2.0 * 3.0 + 1.0);    /* 2a + 1 */
+
+    const double x = 0.5;
+    Graph *h = graph_new();
+    Value *vx = value_new(h, x, "x");
+    Value *y = value_mul(h, value_tanh(h, vx), vx);   /* y = x tanh x */
+    graph_backward_by_hand(h, y);
+    double t = tanh(x);
+    ck_assert_double_eq_tol(vx->grad, t + x * (1.0 - t * t), 1e-12);
+    graph_free(h);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(backward_by_hand_ignores_values_made_after_the_root)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a");
+    Value *b = value_new(g, -3.0, "b");
+    Value *c = value_new(g, 10.0, "c");
+    Value *root = value_add(g, value_mul(g, a, b), c);    /* a*b + c */
+    Value *later = value_mul(g, root, root);              /* made after the root */
+    Value *other = value_tanh(g, a);
+    for (size_t i = 0; i < graph_size(g); i++)
+        graph_value(g, i)->grad = 99.0;                   /* stale grads from an earlier pass */
+    graph_backward_by_hand(g, root);
+    ck_assert_double_eq(root->grad, 1.0);
+    ck_assert_double_eq(a->grad, -3.0);   /* b */
+    ck_assert_double_eq(b->grad, 2.0);    /* a */
+    ck_assert_double_eq(c->grad, 1.0);
+    ck_assert_double_eq(later->grad, 0.0);
+    ck_assert_double_eq(other->grad, 0.0);
+    graph_free(g);
+}
+END_TEST
+
+Suite *exercises3_suite(void)
+{
+    Suite *s = suite_create("exercises3");
+
+    TCase *e1 = tcase_create("exercise 3.1");
+    tcase_add_test(e1, tanh_local_derivative_matches_central_difference);
+    suite_add_tcase(s, e1);
+
+    TCase *e2 = tcase_create("exercise 3.2");
+    tcase_add_test(e2, neuron2_computes_tanh_of_weighted_sum);
+    tcase_add_test(e2, neuron2_backward_gives_chain_rule_gradients);
+    suite_add_tcase(s, e2);
+
+    TCase *e3 = tcase_create("exercise 3.3");
+    tcase_add_test(e3, backward_by_hand_on_the_neuron);
+    tcase_add_test(e3, backward_by_hand_with_a_shared_operand);
+    tcase_add_test(e3, backward_by_hand_ignores_values_made_after_the_root);
+    suite_add_tcase(s, e3);
+
+    return s;
+}
