@@ -22,18 +22,25 @@ typedef struct {
     Suite *(*exercises)(void);
 } Chapter;
 
+/* Under EXERCISES_ONLY the checkpoint suites are not linked in: leave them out of the table. */
+#ifdef EXERCISES_ONLY
+#define ENTRY(k) {k, NULL, exercises##k##_suite}
+#else
+#define ENTRY(k) {k, checkpoint##k##_suite, exercises##k##_suite}
+#endif
+
 static const Chapter chapters[] = {
 #if CHAPTER >= 1 || EXERCISES_ONLY == 1
-    {1, checkpoint1_suite, exercises1_suite},
+    ENTRY(1),
 #endif
 #if CHAPTER >= 2 || EXERCISES_ONLY == 2
-    {2, checkpoint2_suite, exercises2_suite},
+    ENTRY(2),
 #endif
 #if CHAPTER >= 3 || EXERCISES_ONLY == 3
-    {3, checkpoint3_suite, exercises3_suite},
+    ENTRY(3),
 #endif
 #if CHAPTER >= 4 || EXERCISES_ONLY == 4
-    {4, checkpoint4_suite, exercises4_suite},
+    ENTRY(4),
 #endif
 };
 
@@ -41,9 +48,8 @@ int main(void)
 {
     SRunner *runner = srunner_create(NULL);
     for (size_t i = 0; i < sizeof chapters / sizeof chapters[0]; i++) {
-#ifndef EXERCISES_ONLY
-        srunner_add_suite(runner, chapters[i].checkpoint());
-#endif
+        if (chapters[i].checkpoint != NULL)
+            srunner_add_suite(runner, chapters[i].checkpoint());
         srunner_add_suite(runner, chapters[i].exercises());
     }
     srunner_run_all(runner, CK_NORMAL);

@@ -1,0 +1,600 @@
+/* checkpoint4.c: what chapter 4 promises. Runs on every snapshot from chapter 4 on.
+ *
+ * value_topo_order and value_backward, the ops exp, pow, relu, neg, sub and div, micrograd's
+ * two reference expressions, regression tests for bugs that C ports of micrograd have had,
+ * and a property test: gradients of random expression graphs against central differences. */
+#include <check.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "micrograd.h"
+
+/* |got - want| within rel * |want|: for results that rounding may move in the last digits. */
+#define ck_assert_close(got, want, rel) \
+    ck_assert_double_le(fabs((got) - (want)), (rel) * fabs(want))
+
+/* The index of v in g, or -1: lets a test keep a flag per Value. */
+static long index_in(const Graph *g, const Value *v)
+{
+    for (size_t i = 0; i < graph_size(g); i++)
+        if (graph_value(g, i) == v)
+            return (long)i;
+    return -1;
+}
+
+/* L = (a*b + c) * f with a = 2, b = -3, c = 10, f = -2, built in a fresh Graph. */
+static Value *build_L(Graph *g, Value **a, Value **b, Value **c, Value **f, Value **d)
+{
+    *a = value_new(g, 2.0, "a");
+    *b = value_new(g, -3.0, "b");
+    *c = value_new(g, 10.0, "c");
+    *f = value_new(g, -2.0, "f");
+    *d = value_add(g, value_mul(g, *a, *b), *c);
+    return value_mul(g, *d, *f);
+}
+
+/* ------------------------------------------------------------ topological order */
+
+START_TEST(topo_order_lists_each_value_under_the_root_once_after_its_operands)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 1.5, "a"), *b = value_new(g, -2.0, "b");
+    Value *stray = value_mul(g, a, b);                 /* made, but not under the root */
+    Value *u = value_mul(g, a, b);
+    Value *w = value_add(g, u, value_tanh(g, u));      /* u is used twice */
+    Value *root = value_mul(g, value_add(g, w, a), w); /* so are a and w */
+    size_t n = 0;
+    Value **order = value_topo_order(root, &n);
+    ck_assert_uint_eq(n, graph_size(g) - 1);           /* everything but stray */
+    int seen[16] = {0};
+    for (size_t i = 0; i < n; i++) {
+        long k = index_in(g, order[i]);
+        ck_assert_int_ge(k, 0);
+        ck_assert_int_eq(seen[k], 0);                  /* listed once */
+        for (int j = 0; j < 2; j++)
+            if (order[i]->operands[j] != NULL)         /* operands listed before */
+                ck_assert_int_eq(seen[index_in(g, order[i]->operands[j])], 1);
+        seen[k] = 1;
+    }
+    ck_assert_int_eq(seen[index_in(g, stray)], 0);
+    ck_assert_ptr_eq(order[n - 1], root);
+    free(order);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(topo_order_leaves_every_mark_clear)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a");
+    Value *b = value_add(g, a, a);
+    Value *c = value_mul(g, b, value_exp(g, b));
+    size_t n1 = 0, n2 = 0;
+    Value **first = value_topo_order(c, &n1);
+    for (size_t i = 0; i < graph_size(g); i++)
+        ck_assert_int_eq(graph_value(g, i)->visited, 0);
+    Value **second = value_topo_order(c, &n2);         /* a second sort sees every Value */
+    ck_assert_uint_eq(n1, 4);
+    ck_assert_uint_eq(n2, 4);
+    free(first);
+    free(second);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(topo_order_of_a_leaf_is_the_leaf)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a");
+    size_t n = 0;
+    Value **order = value_topo_order(a, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_ptr_eq(order[0], a);
+    free(order);
+    graph_free(g);
+}
+END_TEST
+
+/* ------------------------------------------------------------ backward */
+
+START_TEST(backward_gives_the_gradients_of_L_found_by_hand)
+{
+    Graph *g = graph_new();
+    Value *a, *b, *c, *f, *d;
+    Value *L = build_L(g, &a, &b, &c, &f, &d);
+    value_backward(L);
+    ck_assert_double_eq(L->grad, 1.0);
+    ck_assert_double_eq(d->grad, -2.0);                /* f */
+    ck_assert_double_eq(f->grad, 4.0);                 /* d = a*b + c */
+    ck_assert_double_eq(c->grad, -2.0);                /* f */
+    ck_assert_double_eq(a->grad, 6.0);                 /* f * b */
+    ck_assert_double_eq(b->grad, -4.0);                /* f * a */
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(backward_twice_doubles_the_leaf_gradients_only)
+{
+    Graph *g = graph_new();
+    Value *a, *b, *c, *f, *d;
+    Value *L = build_L(g, &a, &b, &c, &f, &d);
+    value_backward(L);
+    value_backward(L);
+    ck_assert_double_eq(a->grad, 12.0);
+    ck_assert_double_eq(b->grad, -8.0);
+    ck_assert_double_eq(c->grad, -4.0);
+    ck_assert_double_eq(f->grad, 8.0);
+    ck_assert_double_eq(d->grad, -2.0);                /* interior: this pass's gradient */
+    ck_assert_double_eq(L->grad, 1.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(zero_grad_then_backward_gives_the_single_gradients)
+{
+    Graph *g = graph_new();
+    Value *a, *b, *c, *f, *d;
+    Value *L = build_L(g, &a, &b, &c, &f, &d);
+    value_backward(L);
+    value_backward(L);
+    graph_zero_grad(g);
+    value_backward(L);
+    ck_assert_double_eq(a->grad, 6.0);
+    ck_assert_double_eq(b->grad, -4.0);
+    ck_assert_double_eq(c->grad, -2.0);
+    ck_assert_double_eq(f->grad, 4.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(backward_leaves_values_outside_the_root_alone)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a"), *b = value_new(g, 5.0, "b");
+    Value *other = value_mul(g, a, b);                 /* not under the root */
+    Value *root = value_add(g, a, a);
+    other->grad = 7.0;
+    b->grad = 3.0;
+    value_backward(root);
+    ck_assert_double_eq(other->grad, 7.0);
+    ck_assert_double_eq(b->grad, 3.0);
+    ck_assert_double_eq(a->grad, 2.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(backward_of_a_leaf_sets_its_gradient_to_1)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a");
+    value_backward(a);
+    ck_assert_double_eq(a->grad, 1.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(backward_of_null_aborts)
+{
+    value_backward(NULL);
+}
+END_TEST
+
+START_TEST(topo_order_of_null_aborts)
+{
+    size_t n;
+    value_topo_order(NULL, &n);
+}
+END_TEST
+
+/* ------------------------------------------------------------ shared nodes */
+
+START_TEST(value_used_twice_in_a_product_gets_both_contributions)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a"), *b = value_new(g, 3.0, "b");
+    Value *c = value_new(g, 5.0, "c");
+    Value *u = value_mul(g, a, b);
+    Value *l = value_add(g, u, value_mul(g, u, c));    /* l = ab + abc */
+    value_backward(l);
+    ck_assert_double_eq(l->data, 36.0);
+    ck_assert_double_eq(a->grad, 3.0 + 3.0 * 5.0);     /* b + bc */
+    ck_assert_double_eq(b->grad, 2.0 + 2.0 * 5.0);     /* a + ac */
+    ck_assert_double_eq(c->grad, 6.0);                 /* ab */
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(value_added_to_itself_twice_gets_gradient_4)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 1.0, "a");
+    Value *b = value_add(g, a, a);
+    Value *c = value_add(g, b, b);
+    value_backward(c);
+    ck_assert_double_eq(c->data, 4.0);
+    ck_assert_double_eq(b->grad, 2.0);
+    ck_assert_double_eq(a->grad, 4.0);
+    graph_free(g);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the new ops */
+
+START_TEST(exp_pow_and_relu_have_the_textbook_derivatives)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 0.5, "x");
+    Value *e = value_exp(g, x), *p = value_pow(g, x, 3.0), *r = value_relu(g, x);
+    ck_assert_int_eq(e->op, OP_EXP);
+    ck_assert_int_eq(p->op, OP_POW);
+    ck_assert_int_eq(r->op, OP_RELU);
+    ck_assert_double_eq(p->constant, 3.0);
+    ck_assert_double_eq_tol(e->data, 1.6487212707001282, 1e-15);
+    ck_assert_double_eq(p->data, 0.125);
+    ck_assert_double_eq(r->data, 0.5);
+    value_backward(e);
+    ck_assert_double_eq_tol(x->grad, 1.6487212707001282, 1e-15);   /* e^0.5 */
+    graph_zero_grad(g);
+    value_backward(p);
+    ck_assert_double_eq_tol(x->grad, 0.75, 1e-15);                 /* 3 * 0.5^2 */
+    graph_zero_grad(g);
+    value_backward(r);
+    ck_assert_double_eq(x->grad, 1.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(relu_passes_no_gradient_at_or_below_zero)
+{
+    Graph *g = graph_new();
+    Value *neg = value_new(g, -0.25, "neg"), *zero = value_new(g, 0.0, "zero");
+    Value *rn = value_relu(g, neg), *rz = value_relu(g, zero);
+    ck_assert_double_eq(rn->data, 0.0);
+    ck_assert_double_eq(rz->data, 0.0);
+    value_backward(rn);
+    value_backward(rz);
+    ck_assert_double_eq(neg->grad, 0.0);
+    ck_assert_double_eq(zero->grad, 0.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(cube_root_gradient_at_8_is_one_twelfth)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 8.0, "x");
+    Value *y = value_pow(g, x, 1.0 / 3.0);
+    value_backward(y);
+    ck_assert_double_eq_tol(y->data, 2.0, 1e-12);
+    ck_assert_double_eq_tol(x->grad, 1.0 / 12.0, 1e-12);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(pow_gradient_is_finite_at_zero_for_a_positive_power)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 0.0, "x");
+    Value *y = value_pow(g, x, 2.0);
+    value_backward(y);
+    ck_assert_double_eq(y->data, 0.0);
+    ck_assert_double_eq(x->grad, 0.0);                 /* 2 * 0^1, not 2 * 0 / 0 */
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(neg_sub_and_div_compute_and_differentiate)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 3.0, "x"), *y = value_new(g, -4.0, "y");
+    Value *n = value_neg(g, x), *s = value_sub(g, x, y), *q = value_div(g, x, y);
+    ck_assert_double_eq(n->data, -3.0);
+    ck_assert_double_eq(s->data, 7.0);
+    ck_assert_double_eq(q->data, -0.75);
+    value_backward(n);
+    ck_assert_double_eq(x->grad, -1.0);
+    graph_zero_grad(g);
+    value_backward(s);
+    ck_assert_double_eq(x->grad, 1.0);
+    ck_assert_double_eq(y->grad, -1.0);
+    graph_zero_grad(g);
+    value_backward(q);
+    ck_assert_double_eq(x->grad, -0.25);               /* 1/y */
+    ck_assert_double_eq(y->grad, -3.0 / 16.0);         /* -x/y^2 */
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(new_ops_have_names)
+{
+    ck_assert_str_eq(op_name(OP_EXP), "exp");
+    ck_assert_str_eq(op_name(OP_POW), "pow");
+    ck_assert_str_eq(op_name(OP_RELU), "relu");
+}
+END_TEST
+
+START_TEST(tanh_built_from_exp_matches_value_tanh)
+{
+    const double x[] = {-2.5, -0.3, 0.0, 0.8813735870195432, 1.7};
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) {
+        Graph *g = graph_new();
+        Value *n1 = value_new(g, x[i], "n1"), *n2 = value_new(g, x[i], "n2");
+        Value *t1 = value_tanh(g, n1);
+        Value *e = value_exp(g, value_mul(g, value_new(g, 2.0, NULL), n2));
+        Value *one = value_new(g, 1.0, NULL);
+        Value *t2 = value_div(g, value_sub(g, e, one), value_add(g, e, one));
+        value_backward(t1);
+        value_backward(t2);
+        ck_assert_double_eq_tol(t2->data, t1->data, 1e-14);
+        ck_assert_double_eq_tol(n2->grad, n1->grad, 1e-14);
+        ck_assert_double_eq_tol(n1->grad, 1.0 - tanh(x[i]) * tanh(x[i]), 1e-14);
+        graph_free(g);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------ micrograd's reference values */
+
+START_TEST(first_reference_expression_gives_y_minus_20_and_slope_46)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, -4.0, "x");
+    Value *two = value_new(g, 2.0, NULL);
+    Value *z = value_add(g, value_add(g, value_mul(g, two, x), two), x);
+    Value *q = value_add(g, value_relu(g, z), value_mul(g, z, x));
+    Value *h = value_relu(g, value_mul(g, z, z));
+    Value *y = value_add(g, value_add(g, h, q), value_mul(g, q, x));
+    value_backward(y);
+    ck_assert_double_eq(y->data, -20.0);
+    ck_assert_double_eq(x->grad, 46.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(second_reference_expression_matches_micrograd)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, -4.0, "a"), *b = value_new(g, 2.0, "b");
+    Value *one = value_new(g, 1.0, NULL), *two = value_new(g, 2.0, NULL);
+    Value *three = value_new(g, 3.0, NULL), *ten = value_new(g, 10.0, NULL);
+    Value *c = value_add(g, a, b);
+    Value *d = value_add(g, value_mul(g, a, b), value_pow(g, b, 3.0));
+    c = value_add(g, c, value_add(g, c, one));
+    c = value_add(g, c, value_add(g, value_add(g, one, c), value_neg(g, a)));
+    d = value_add(g, d, value_add(g, value_mul(g, two, d), value_relu(g, value_add(g, b, a))));
+    d = value_add(g, d, value_add(g, value_mul(g, three, d), value_relu(g, value_sub(g, b, a))));
+    Value *e = value_sub(g, c, d);
+    Value *f = value_pow(g, e, 2.0);
+    Value *out = value_add(g, value_div(g, f, two), value_div(g, ten, f));
+    value_backward(out);
+    ck_assert_close(out->data, 24.70408163265306, 1e-12);
+    ck_assert_close(a->grad, 138.83381924198252, 1e-12);
+    ck_assert_close(b->grad, 645.5772594752186, 1e-12);
+    graph_free(g);
+}
+END_TEST
+
+/* ------------------------------------------------------------ size and depth */
+
+START_TEST(backward_survives_a_million_node_chain)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 0.5, "x");
+    Value *z = x;
+    for (int i = 0; i < 1000000; i++)
+        z = value_add(g, z, x);                        /* z = 1,000,001 x */
+    value_backward(z);
+    ck_assert_double_eq(z->data, 500000.5);
+    ck_assert_double_eq(x->grad, 1000001.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(sixty_doublings_give_two_to_the_sixty_without_walking_every_path)
+{
+    Graph *g = graph_new();
+    Value *z0 = value_new(g, 1.0, "z0");
+    Value *z = z0;
+    for (int i = 0; i < 60; i++)
+        z = value_add(g, z, z);                        /* 2^60 paths from z down to z0 */
+    value_backward(z);                                 /* the tcase timeout catches a walk */
+    ck_assert_double_eq(z->data, ldexp(1.0, 60));
+    ck_assert_double_eq(z0->grad, ldexp(1.0, 60));
+    graph_free(g);
+}
+END_TEST
+
+/* ------------------------------------------------------------ random graphs */
+
+/* A random expression graph is kept as a recipe: one step per Value, each naming its kind,
+ * the indices of its operands among the earlier steps, and a constant (a leaf's number or
+ * pow's exponent). Rebuilding the recipe with one leaf nudged by h gives the finite
+ * differences; backward on the first build gives the gradients they must match. */
+enum { R_LEAF, R_ADD, R_MUL, R_TANH, R_EXP, R_POW, R_RELU, R_NEG, R_SUB, R_DIV, R_KINDS };
+enum { MAX_LEAVES = 4, MAX_STEPS = 20, GRAPHS = 3000 };
+
+typedef struct { int kind, a, b; double k; } Step;
+typedef struct { int n; Step step[MAX_STEPS]; } Recipe;
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static double uniform(uint64_t *state)                  /* in [0, 1) */
+{
+    return (double)(splitmix64(state) >> 11) / 9007199254740992.0;
+}
+
+static int below(uint64_t *state, int n)                /* in 0 .. n-1 */
+{
+    return (int)(uniform(state) * n);
+}
+
+static Value *make_step(Graph *g, const Step *s, Value **v, double nudge)
+{
+    switch (s->kind) {
+    case R_LEAF: return value_new(g, s->k + nudge, NULL);
+    case R_ADD:  return value_add(g, v[s->a], v[s->b]);
+    case R_MUL:  return value_mul(g, v[s->a], v[s->b]);
+    case R_TANH: return value_tanh(g, v[s->a]);
+    case R_EXP:  return value_exp(g, v[s->a]);
+    case R_POW:  return value_pow(g, v[s->a], s->k);
+    case R_RELU: return value_relu(g, v[s->a]);
+    case R_NEG:  return value_neg(g, v[s->a]);
+    case R_SUB:  return value_sub(g, v[s->a], v[s->b]);
+    default:     return value_div(g, v[s->a], v[s->b]);
+    }
+}
+
+/* Builds the recipe into g with leaf `nudged` moved by h; returns the root (the last step). */
+static Value *build_recipe(Graph *g, const Recipe *r, Value **v, int nudged, double h)
+{
+    for (int i = 0; i < r->n; i++)
+        v[i] = make_step(g, &r->step[i], v, i == nudged ? h : 0.0);
+    return v[r->n - 1];
+}
+
+/* Is step s safe at these operand values: finite, moderate, smooth for a small nudge? */
+static int step_is_safe(const Step *s, double x, double y, double out)
+{
+    if (!isfinite(out) || fabs(out) > 50.0)
+        return 0;
+    switch (s->kind) {
+    case R_EXP:  return fabs(x) < 3.0;
+    case R_POW:  return s->k == floor(s->k) ? (s->k > 0.0 || fabs(x) > 0.5) : x > 0.5;
+    case R_RELU: return fabs(x) > 1e-3;                 /* away from the kink */
+    case R_DIV:  return fabs(y) > 0.5;
+    default:     return 1;
+    }
+}
+
+/* Appends one random step to r, built into g as v[r->n]; falls back to tanh when unsafe. */
+static void add_random_step(uint64_t *rng, Graph *g, Recipe *r, Value **v)
+{
+    static const double exponents[] = {2.0, 3.0, -1.0, -2.0, 0.5, 1.5, -0.5};
+    Step *s = &r->step[r->n];
+    s->kind = 1 + below(rng, R_KINDS - 1);
+    s->a = uniform(rng) < 0.5 ? r->n - 1 : below(rng, r->n);   /* often the last: depth */
+    s->b = below(rng, r->n);                                    /* any earlier: sharing */
+    s->k = exponents[below(rng, sizeof exponents / sizeof exponents[0])];
+    v[r->n] = make_step(g, s, v, 0.0);
+    if (!step_is_safe(s, v[s->a]->data, v[s->b]->data, v[r->n]->data)) {
+        s->kind = R_TANH;
+        v[r->n] = make_step(g, s, v, 0.0);
+    }
+    r->n++;
+}
+
+static void random_recipe(uint64_t *rng, Graph *g, Recipe *r, Value **v)
+{
+    int leaves = 1 + below(rng, MAX_LEAVES);
+    int steps = leaves + 1 + below(rng, MAX_STEPS - leaves);
+    r->n = 0;
+    for (int i = 0; i < leaves; i++) {
+        r->step[i] = (Step){R_LEAF, 0, 0, 4.0 * uniform(rng) - 2.0};
+        v[i] = make_step(g, &r->step[i], v, 0.0);
+        r->n++;
+    }
+    while (r->n < steps)
+        add_random_step(rng, g, r, v);
+}
+
+/* Central difference of the root with respect to leaf i, rebuilding the recipe twice. */
+static double central_difference(Graph *scratch, const Recipe *r, int i, double h)
+{
+    Value *v[MAX_STEPS];
+    graph_reset(scratch);
+    double up = build_recipe(scratch, r, v, i, h)->data;
+    graph_reset(scratch);
+    double down = build_recipe(scratch, r, v, i, -h)->data;
+    return (up - down) / (2.0 * h);
+}
+
+/* Tolerance: |backward - central difference| <= 1e-6 + 1e-6 |backward|. With h = 1e-5 the
+ * central difference is off by about h^2/6 times the third derivative, plus rounding of about
+ * 1e-16 |root| / h; the graphs are kept moderate (step_is_safe) so both stay far below it. */
+START_TEST(random_graphs_match_central_differences)
+{
+    const double h = 1e-5, tol = 1e-6;
+    uint64_t rng = 20240601u;
+    int kinds[R_KINDS] = {0}, compared = 0;
+    Graph *g = graph_new(), *scratch = graph_new();
+    for (int t = 0; t < GRAPHS; t++) {
+        Recipe r;
+        Value *v[MAX_STEPS];
+        graph_reset(g);
+        random_recipe(&rng, g, &r, v);
+        Value *root = v[r.n - 1];
+        value_backward(root);
+        for (int i = 0; i < r.n; i++)
+            kinds[r.step[i].kind]++;
+        for (int i = 0; i < r.n && r.step[i].kind == R_LEAF; i++, compared++) {
+            double fd = central_difference(scratch, &r, i, h);
+            ck_assert_msg(fabs(v[i]->grad - fd) <= tol + tol * fabs(v[i]->grad),
+                          "graph %d, leaf %d: backward %.12g, central difference %.12g",
+                          t, i, v[i]->grad, fd);
+        }
+    }
+    for (int k = R_ADD; k < R_KINDS; k++)
+        ck_assert_int_gt(kinds[k], 500);                /* every op was exercised */
+    ck_assert_int_gt(compared, 3000);
+    graph_free(scratch);
+    graph_free(g);
+}
+END_TEST
+
+Suite *checkpoint4_suite(void)
+{
+    Suite *s = suite_create("checkpoint 4: backward");
+    TCase *order = tcase_create("topological order");
+    tcase_add_test(order, topo_order_lists_each_value_under_the_root_once_after_its_operands);
+    tcase_add_test(order, topo_order_leaves_every_mark_clear);
+    tcase_add_test(order, topo_order_of_a_leaf_is_the_leaf);
+    tcase_add_test_raise_signal(order, topo_order_of_null_aborts, SIGABRT);
+    suite_add_tcase(s, order);
+
+    TCase *backward = tcase_create("backward");
+    tcase_add_test(backward, backward_gives_the_gradients_of_L_found_by_hand);
+    tcase_add_test(backward, backward_twice_doubles_the_leaf_gradients_only);
+    tcase_add_test(backward, zero_grad_then_backward_gives_the_single_gradients);
+    tcase_add_test(backward, backward_leaves_values_outside_the_root_alone);
+    tcase_add_test(backward, backward_of_a_leaf_sets_its_gradient_to_1);
+    tcase_add_test(backward, value_used_twice_in_a_product_gets_both_contributions);
+    tcase_add_test(backward, value_added_to_itself_twice_gets_gradient_4);
+    tcase_add_test_raise_signal(backward, backward_of_null_aborts, SIGABRT);
+    suite_add_tcase(s, backward);
+
+    TCase *ops = tcase_create("ops");
+    tcase_add_test(ops, exp_pow_and_relu_have_the_textbook_derivatives);
+    tcase_add_test(ops, relu_passes_no_gradient_at_or_below_zero);
+    tcase_add_test(ops, cube_root_gradient_at_8_is_one_twelfth);
+    tcase_add_test(ops, pow_gradient_is_finite_at_zero_for_a_positive_power);
+    tcase_add_test(ops, neg_sub_and_div_compute_and_differentiate);
+    tcase_add_test(ops, new_ops_have_names);
+    tcase_add_test(ops, tanh_built_from_exp_matches_value_tanh);
+    tcase_add_test(ops, first_reference_expression_gives_y_minus_20_and_slope_46);
+    tcase_add_test(ops, second_reference_expression_matches_micrograd);
+    suite_add_tcase(s, ops);
+
+    TCase *big = tcase_create("size and depth");
+    tcase_set_timeout(big, 60);                        /* generous: valgrind is slow */
+    tcase_add_test(big, backward_survives_a_million_node_chain);
+    suite_add_tcase(s, big);
+
+    TCase *fast = tcase_create("paths");
+    tcase_set_timeout(fast, 10);
+    tcase_add_test(fast, sixty_doublings_give_two_to_the_sixty_without_walking_every_path);
+    suite_add_tcase(s, fast);
+
+    TCase *random = tcase_create("random graphs");
+    tcase_set_timeout(random, 120);
+    tcase_add_test(random, random_graphs_match_central_differences);
+    suite_add_tcase(s, random);
+    return s;
+}
