@@ -277,7 +277,7 @@ function Pandoc(doc)
     local preamble = [[
 \usepackage{xcolor}
 \usepackage{fancyvrb}
-\fvset{fontsize=\small}
+\fvset{fontsize=\footnotesize}
 \makeatletter
 \newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
 \newcommand{\nwchunkheader}[2]{\noindent\hypertarget{#1}{}\phantomsection\label{#1}{\small #2}\par\nopagebreak\vspace{-0.6\baselineskip}\nopagebreak}
