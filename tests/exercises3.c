@@ -90,12 +90,12 @@ START_TEST(backward_by_hand_on_the_neuron)
     graph_backward_by_hand(g, o);
     const double dn = 0.5;   /* 1 - o^2 with o = 1/sqrt(2) */
     ck_assert_double_eq(o->grad, 1.0);
-    ck_assert_double_eq_tol(n->grad, dn, 1e-9);
-    ck_assert_double_eq_tol(vx1->grad, w1 * dn, 1e-9);
-    ck_assert_double_eq_tol(vw1->grad, x1 * dn, 1e-9);
-    ck_assert_double_eq_tol(vx2->grad, w2 * dn, 1e-9);
-    ck_assert_double_eq_tol(vw2->grad, x2 * dn, 1e-9);
-    ck_assert_double_eq_tol(vb->grad, dn, 1e-9);
+    ck_assert_double_eq_tol(n->grad, dn, 1e-12);
+    ck_assert_double_eq_tol(vx1->grad, w1 * dn, 1e-12);
+    ck_assert_double_eq_tol(vw1->grad, x1 * dn, 1e-12);
+    ck_assert_double_eq_tol(vx2->grad, w2 * dn, 1e-12);
+    ck_assert_double_eq_tol(vw2->grad, x2 * dn, 1e-12);
+    ck_assert_double_eq_tol(vb->grad, dn, 1e-12);
     graph_free(g);
 }
 END_TEST
