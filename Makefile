@@ -81,7 +81,7 @@ build/chapter$(1)/figures.stamp: build/chapter$(1)/demo$(1).out tools/figures
 	tools/figures $(1) build/chapter$(1) build/book/fig
 	touch $$@
 
-build/chapter$(1)/checkpoints: tests/main.c $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c tests/exercises$(k).h) build/solutions/.tangled build/chapter$(1)/libmicrograd.a
+build/chapter$(1)/checkpoints: tests/main.c $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c tests/exercises$(k).h) $(wildcard tests/*.h) build/solutions/.tangled build/chapter$(1)/libmicrograd.a
 	$(CC) $(CFLAGS) -DCHAPTER=$(1) -Ibuild/chapter$(1)/src -Itests -o $$@ tests/main.c \
 	    $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c build/solutions/solutions$(k).c) \
 	    build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm

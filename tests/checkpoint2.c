@@ -7,26 +7,10 @@
 #include <signal.h>
 #include <stddef.h>
 #include "micrograd.h"
+#include "running_example.h"
 
 Suite *checkpoint2_suite(void);
 
-typedef struct {
-    Value *a, *b, *c, *e, *d, *f, *L;
-} Example;
-
-/* leaf holds a, b, c, f in that order */
-static Example build_example(Graph *g, const double leaf[4])
-{
-    Example x;
-    x.a = value_new(g, leaf[0], "a");
-    x.b = value_new(g, leaf[1], "b");
-    x.c = value_new(g, leaf[2], "c");
-    x.e = value_mul(g, x.a, x.b);
-    x.d = value_add(g, x.e, x.c);
-    x.f = value_new(g, leaf[3], "f");
-    x.L = value_mul(g, x.d, x.f);
-    return x;
-}
 
 /* (L(leaf[i] + h) - L(leaf[i] - h)) / 2h, each L from a graph built afresh */
 static double central_difference(const double leaf[4], int i, double h)

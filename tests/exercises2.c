@@ -2,28 +2,13 @@
 #include <check.h>
 #include <stddef.h>
 #include "micrograd.h"
+#include "running_example.h"
 #include "exercises2.h"
 
 Suite *exercises2_suite(void);
 
 /* ---- helpers: the running example L = (a*b + c) * f, built through the API ------------ */
 
-typedef struct {
-    Value *a, *b, *c, *e, *d, *f, *L;
-} Example;
-
-static Example build_example(Graph *g, const double leaf[4])
-{
-    Example x;
-    x.a = value_new(g, leaf[0], "a");
-    x.b = value_new(g, leaf[1], "b");
-    x.c = value_new(g, leaf[2], "c");
-    x.e = value_mul(g, x.a, x.b);
-    x.d = value_add(g, x.e, x.c);
-    x.f = value_new(g, leaf[3], "f");
-    x.L = value_mul(g, x.d, x.f);
-    return x;
-}
 
 /* the gradients of the running example at a = 2, b = -3, c = 10, f = -2, from the math */
 static void set_running_example_grads(Example x)
