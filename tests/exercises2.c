@@ -7,8 +7,7 @@
 
 Suite *exercises2_suite(void);
 
-/* ---- helpers: the running example L = (a*b + c) * f, built through the API ------------ */
-
+/* ---- helpers ---------------------------------------------------------------------------- */
 
 /* the gradients of the running example at a = 2, b = -3, c = 10, f = -2, from the math */
 static void set_running_example_grads(Example x)
