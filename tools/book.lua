@@ -91,6 +91,24 @@ local function output_block(el)
   }, pandoc.Attr("", {"program-output"}))
 end
 
+-- A printed number set as math: a true minus sign, and C's 2.6e-07 as 2.6 x 10^-7.
+-- Anything that is not a plain number stays text.
+local function number_inline(v)
+  local mant, exp = v:match("^([-+]?%d+%.?%d*)[eE]([-+]?%d+)$")
+  if mant then
+    local e = tonumber(exp)
+    if mant:match("^[-+]?1%.?0*$") then
+      local sign = mant:sub(1, 1) == "-" and "-" or ""
+      return pandoc.Math("InlineMath", sign .. "10^{" .. e .. "}")
+    end
+    return pandoc.Math("InlineMath", mant .. " \\times 10^{" .. e .. "}")
+  end
+  if v:match("^[-+]?%d+%.?%d*$") then
+    return pandoc.Math("InlineMath", v)
+  end
+  return pandoc.Str(v)
+end
+
 local function value_inline(el)
   local demo = el.attributes.of
   local key = stringify(el.content)
@@ -98,7 +116,7 @@ local function value_inline(el)
   local lines, o = get_part(el, demo, "values")
   for _, line in ipairs(lines) do
     local k, v = line:match("^%s*(%S+)%s+(.-)%s*$")
-    if k == key then return pandoc.Str(v) end
+    if k == key then return number_inline(v) end
     if not k and line:match("^%s*(%S+)%s*$") == key then
       fail(el, "key '" .. key .. "' of " .. demo .. " has no value (" .. o.path .. ")")
     end
