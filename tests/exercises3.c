@@ -32,15 +32,25 @@ static const NeuronInputs neurons[] = {
     { -1.0, 0.3, 0.8, -2.0, -0.5 },
 };
 
+/* The leaves of one neuron as Values of g, and value_neuron2 of them. */
+static Value *build_neuron2(Graph *g, const NeuronInputs *in, Value **x1, Value **w1,
+                            Value **x2, Value **w2, Value **b)
+{
+    *x1 = value_new(g, in->x1, "x1");
+    *w1 = value_new(g, in->w1, "w1");
+    *x2 = value_new(g, in->x2, "x2");
+    *w2 = value_new(g, in->w2, "w2");
+    *b = value_new(g, in->b, "b");
+    return value_neuron2(g, *x1, *w1, *x2, *w2, *b);
+}
+
 START_TEST(neuron2_computes_tanh_of_weighted_sum)
 {
     for (size_t i = 0; i < sizeof neurons / sizeof neurons[0]; i++) {
         const NeuronInputs *in = &neurons[i];
         Graph *g = graph_new();
-        Value *x1 = value_new(g, in->x1, "x1"), *w1 = value_new(g, in->w1, "w1");
-        Value *x2 = value_new(g, in->x2, "x2"), *w2 = value_new(g, in->w2, "w2");
-        Value *b = value_new(g, in->b, "b");
-        Value *o = value_neuron2(g, x1, w1, x2, w2, b);
+        Value *x1, *w1, *x2, *w2, *b;
+        Value *o = build_neuron2(g, in, &x1, &w1, &x2, &w2, &b);
         ck_assert_ptr_nonnull(o);
         ck_assert_double_eq_tol(o->data, tanh(in->x1 * in->w1 + in->x2 * in->w2 + in->b), 1e-14);
         ck_assert_int_eq(o->op, OP_TANH);
@@ -57,10 +67,8 @@ START_TEST(neuron2_backward_gives_chain_rule_gradients)
     for (size_t i = 0; i < sizeof neurons / sizeof neurons[0]; i++) {
         const NeuronInputs *in = &neurons[i];
         Graph *g = graph_new();
-        Value *x1 = value_new(g, in->x1, "x1"), *w1 = value_new(g, in->w1, "w1");
-        Value *x2 = value_new(g, in->x2, "x2"), *w2 = value_new(g, in->w2, "w2");
-        Value *b = value_new(g, in->b, "b");
-        Value *o = value_neuron2(g, x1, w1, x2, w2, b);
+        Value *x1, *w1, *x2, *w2, *b;
+        Value *o = build_neuron2(g, in, &x1, &w1, &x2, &w2, &b);
         neuron2_backward(o);
         double t = tanh(in->x1 * in->w1 + in->x2 * in->w2 + in->b);
         double dn = 1.0 - t * t;                       /* do/dn */
