@@ -64,13 +64,17 @@ build/chapter$(1)/src/.tangled: $(call chapters_upto,$(1)) tools/tangle tools/nw
 build/chapter$(1)/libmicrograd.a: build/chapter$(1)/src/.tangled
 	rm -f $$@ build/chapter$(1)/*.o
 	for c in build/chapter$(1)/src/*.c; do \
-	    case $$$$c in */demo*.c) continue ;; esac; \
+	    case $$$$c in */demo*.c|*/train.c|*/bench.c) continue ;; esac; \
 	    $(CC) $(CFLAGS) -c $$$$c -o build/chapter$(1)/$$$$(basename $$$$c .c).o; \
 	done
 	ar rcs $$@ build/chapter$(1)/*.o
 
 build/chapter$(1)/demo$(1): build/chapter$(1)/libmicrograd.a
 	$(CC) $(CFLAGS) -Ibuild/chapter$(1)/src build/chapter$(1)/src/demo$(1).c $$< -lm -o $$@
+
+# Programs besides demoN (the trainer, the benchmark): any root train.c or bench.c.
+build/chapter$(1)/train build/chapter$(1)/bench: build/chapter$(1)/%: build/chapter$(1)/libmicrograd.a
+	$(CC) $(CFLAGS) -Ibuild/chapter$(1)/src build/chapter$(1)/src/$$*.c $$< -lm -o $$@
 
 build/chapter$(1)/demo$(1).out: build/chapter$(1)/demo$(1)
 	rm -rf build/chapter$(1)/run && mkdir -p build/chapter$(1)/run
@@ -130,7 +134,7 @@ build/sanitize/checkpoints: build/chapter$(LAST)/src/.tangled build/solutions/.t
 	mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANITIZE) -DCHAPTER=$(LAST) -Ibuild/chapter$(LAST)/src -Itests -o $@ tests/main.c \
 	    $(foreach k,$(NUMBERS),tests/checkpoint$(k).c tests/exercises$(k).c build/solutions/solutions$(k).c) \
-	    $$(ls build/chapter$(LAST)/src/*.c | grep -v '/demo') $(CHECK_LIBS) -lm
+	    $$(ls build/chapter$(LAST)/src/*.c | grep -vE '/(demo[0-9]+|train|bench)\.c$$') $(CHECK_LIBS) -lm
 
 sanitize: $(DEPS) build/sanitize/checkpoints ## run every checkpoint under AddressSanitizer and UBSan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 build/sanitize/checkpoints

@@ -15,6 +15,8 @@ SUITES(1)
 SUITES(2)
 SUITES(3)
 SUITES(4)
+SUITES(5)
+SUITES(6)
 
 typedef struct {
     int chapter;
@@ -41,6 +43,12 @@ static const Chapter chapters[] = {
 #endif
 #if CHAPTER >= 4 || EXERCISES_ONLY == 4
     ENTRY(4),
+#endif
+#if CHAPTER >= 5 || EXERCISES_ONLY == 5
+    ENTRY(5),
+#endif
+#if CHAPTER >= 6 || EXERCISES_ONLY == 6
+    ENTRY(6),
 #endif
 };
 

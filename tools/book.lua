@@ -38,9 +38,17 @@ local outputs = {}   -- demo -> { parts = {name -> {lines}}, path = }
 
 local function load_output(el, demo)
   if outputs[demo] then return outputs[demo] end
+  -- of="demoN" is build/chapterN/demoN.out; of="chapterN/prog" is build/chapterN/prog.out,
+  -- the output of another program of snapshot N (the trainer, the benchmark)
+  local path
   local n = demo:match("^demo(%d+)$")
-  if not n then fail(el, "of=\"" .. demo .. "\" is not a demo name (demoN)") end
-  local path = builddir .. "/chapter" .. n .. "/" .. demo .. ".out"
+  if n then
+    path = builddir .. "/chapter" .. n .. "/" .. demo .. ".out"
+  elseif demo:match("^chapter%d+/[%w_]+$") then
+    path = builddir .. "/" .. demo .. ".out"
+  else
+    fail(el, "of=\"" .. demo .. "\" is neither demoN nor chapterN/program")
+  end
   local f = io.open(path, "r")
   if not f then fail(el, "no output of " .. demo .. ": cannot read " .. path) end
   local parts, cur = {}, nil
