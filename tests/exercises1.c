@@ -72,7 +72,7 @@ END_TEST
 
 Suite *exercises1_suite(void)
 {
-    Suite *s = suite_create("exercises 1");
+    Suite *s = suite_create("exercises 1: Value");
     TCase *t = tcase_create("exercises");
     tcase_add_test(t, quadratic_has_the_right_values);
     tcase_add_test(t, quadratic_is_a_graph_not_a_number);

@@ -217,7 +217,7 @@ END_TEST
 
 Suite *exercises2_suite(void)
 {
-    Suite *s = suite_create("exercises2");
+    Suite *s = suite_create("exercises 2: Manual backprop");
     TCase *nudge = tcase_create("2.1 nudge_leaves");
     tcase_add_test(nudge, test_nudge_leaves_moves_each_leaf_by_step_times_grad);
     tcase_add_test(nudge, test_nudge_leaves_leaves_computed_values_alone);

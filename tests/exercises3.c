@@ -152,7 +152,7 @@ END_TEST
 
 Suite *exercises3_suite(void)
 {
-    Suite *s = suite_create("exercises3");
+    Suite *s = suite_create("exercises 3: The chain rule");
 
     TCase *e1 = tcase_create("exercise 3.1");
     tcase_add_test(e1, tanh_local_derivative_matches_central_difference);

@@ -104,7 +104,7 @@ END_TEST
 
 Suite *exercises4_suite(void)
 {
-    Suite *s = suite_create("exercises 4");
+    Suite *s = suite_create("exercises 4: Backward");
     TCase *tc = tcase_create("exercises");
     tcase_set_timeout(tc, 10);          /* a walk over 2^60 paths never finishes */
     tcase_add_test(tc, sigmoid_matches_the_formula_and_its_derivative);
