@@ -34,13 +34,14 @@ DEPS := build/.deps
 .PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests \
         $(addprefix chapter,$(NUMBERS)) $(addprefix exercise,$(NUMBERS))
 
-all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book ## build every snapshot, run the demos, make the figures, weave the book
+all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book tangle ## build every snapshot, run the demos, make the figures, weave the book
+	@tools/made $(LAST)
 
 help: ## list the targets
 	@echo "Targets (snapshot N is chapters 1..N; N runs from 1 to $(LAST)):"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | \
-	    while IFS=$$'\t' read -r t d; do printf '  %-16s%s\n' "$$t" "$$d"; done
-	@printf '  %-16s%s\n' chapterN "tangle, compile and run snapshot N; run the checkpoints of chapters 1..N" \
+	    while IFS=$$'\t' read -r t d; do printf '  %-20s%s\n' "$$t" "$$d"; done
+	@printf '  %-20s%s\n' chapterN "tangle, compile and run snapshot N; run the checkpoints of chapters 1..N" \
 	    exerciseN "check your own solutions in exercises/chapterN.c against chapter N's tests"
 
 deps: $(DEPS) ## install the missing Debian packages (tools/install-deps)
@@ -146,8 +147,18 @@ valgrind: $(DEPS) build/chapter$(LAST)/checkpoints ## run every checkpoint and e
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book ## run every check; the last line sums them up
+check: $(DEPS) $(FIGURES) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book tangle ## run every check; the last line sums them up
 	tools/run-checks $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
 	rm -rf tangle build
+
+# ---- checking a reader's own engine -----------------------------------------------------
+
+.PHONY: check-engine check-engine-tests
+
+check-engine: $(DEPS) ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
+	@tools/check-engine "$(DIR)" "$(CHAPTER)" $(LAST)
+
+check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and on broken copies of it
+	tests/check-engine/run $(LAST)
