@@ -31,7 +31,7 @@ VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
 
 DEPS := build/.deps
 
-.PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests \
+.PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz \
         $(addprefix chapter,$(NUMBERS)) $(addprefix exercise,$(NUMBERS))
 
 all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book tangle ## build every snapshot, run the demos, make the figures, weave the book
@@ -147,8 +147,8 @@ valgrind: $(DEPS) build/chapter$(LAST)/checkpoints ## run every checkpoint and e
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book tangle ## run every check; the last line sums them up
-	tools/run-checks $(LAST)
+check: $(DEPS) $(FIGURES) $(FUZZERS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book tangle ## run every check; the last line sums them up
+	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
 	rm -rf tangle build
@@ -162,3 +162,22 @@ check-engine: $(DEPS) ## check your own engine: make check-engine DIR=path CHAPT
 
 check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and on broken copies of it
 	tests/check-engine/run $(LAST)
+
+# ---- fuzzing ----------------------------------------------------------------------------
+# libFuzzer targets (tests/fuzz/*.c) built with clang against the last snapshot's engine.
+# `make fuzz` fuzzes each for SECONDS (default 60); `make check` runs a short pass.
+
+FUZZ_CC     := clang
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+SECONDS     ?= 60
+FUZZ_SHORT  := 7
+FUZZERS     := build/fuzz/engine
+
+build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/.tangled | $(DEPS)
+	mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ibuild/chapter$(LAST)/src -o $@ $< \
+	    build/chapter$(LAST)/src/micrograd.c -lm
+
+fuzz: $(DEPS) $(FUZZERS) ## fuzz the engine (and the trainer's readers) for SECONDS each (default 60)
+	tests/fuzz/run $(SECONDS) $(FUZZERS)
