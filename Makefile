@@ -147,7 +147,7 @@ valgrind: $(DEPS) build/chapter$(LAST)/checkpoints ## run every checkpoint and e
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(FUZZERS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book tangle ## run every check; the last line sums them up
+check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book tangle ## run every check; the last line sums them up
 	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
@@ -181,3 +181,10 @@ build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/.tangled | $(DEP
 
 fuzz: $(DEPS) $(FUZZERS) ## fuzz the engine (and the trainer's readers) for SECONDS each (default 60)
 	tests/fuzz/run $(SECONDS) $(FUZZERS)
+
+# ---- limits -----------------------------------------------------------------------------
+# tests/limits/oom.c: the engine under a limited address space (not under ASan or valgrind).
+
+build/limits/oom: tests/limits/oom.c build/chapter$(LAST)/libmicrograd.a
+	mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ibuild/chapter$(LAST)/src -o $@ $< build/chapter$(LAST)/libmicrograd.a -lm

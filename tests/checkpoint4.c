@@ -597,6 +597,125 @@ START_TEST(random_graphs_match_central_differences)
 }
 END_TEST
 
+/* ------------------------------------------------------------ the numeric domain */
+
+/* d(out)/dx after value_backward(out), where out = op(x) for a leaf x. */
+typedef struct {
+    const char *name;
+    Value *(*build)(Graph *g, Value *x);
+} UnaryCase;
+
+static Value *add_one(Graph *g, Value *x)  { return value_add(g, x, value_new(g, 1.0, NULL)); }
+static Value *times_two(Graph *g, Value *x) { return value_mul(g, x, value_new(g, 2.0, NULL)); }
+static Value *square(Graph *g, Value *x)   { return value_pow(g, x, 2.0); }
+static Value *root2(Graph *g, Value *x)    { return value_pow(g, x, 0.5); }
+static Value *minus_one(Graph *g, Value *x) { return value_sub(g, x, value_new(g, 1.0, NULL)); }
+static Value *half(Graph *g, Value *x)     { return value_div(g, x, value_new(g, 2.0, NULL)); }
+static Value *inverse(Graph *g, Value *x)  { return value_div(g, value_new(g, 1.0, NULL), x); }
+
+static const UnaryCase unary_cases[] = {
+    {"x + 1", add_one}, {"x * 2", times_two}, {"tanh", value_tanh}, {"exp", value_exp},
+    {"x^2", square}, {"x^0.5", root2}, {"relu", value_relu}, {"-x", value_neg},
+    {"x - 1", minus_one}, {"x / 2", half}, {"1 / x", inverse},
+};
+enum { UNARY_CASES = sizeof unary_cases / sizeof unary_cases[0] };
+
+/* The slope each case has whatever x is (NaN where the local derivative reads x). */
+static const double slope_at_nan[UNARY_CASES] = {1.0, 2.0, NAN, NAN, NAN, NAN, NAN, -1.0,
+                                                 1.0, 0.5, NAN};
+
+START_TEST(nan_propagates_through_every_op_forward_and_backward)
+{
+    for (int i = 0; i < UNARY_CASES; i++) {
+        Graph *g = graph_new();
+        Value *x = value_new(g, NAN, "x");
+        Value *out = unary_cases[i].build(g, x);
+        ck_assert_msg(isnan(out->data), "%s of NaN is %g, not NaN", unary_cases[i].name,
+                      out->data);
+        value_backward(out);
+        if (isnan(slope_at_nan[i]))
+            ck_assert_msg(isnan(x->grad), "%s: gradient %g at NaN, not NaN",
+                          unary_cases[i].name, x->grad);
+        else
+            ck_assert_msg(x->grad == slope_at_nan[i], "%s: gradient %g at NaN, not %g",
+                          unary_cases[i].name, x->grad, slope_at_nan[i]);
+        graph_free(g);
+    }
+}
+END_TEST
+
+START_TEST(pow_of_nan_to_the_zero_is_one_as_c_says)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, NAN, "x");
+    Value *out = value_pow(g, x, 0.0);
+    ck_assert(out->data == 1.0);                   /* C's pow(NaN, 0) is 1: IEEE's choice */
+    value_backward(out);
+    ck_assert(isnan(x->grad));                     /* 0 * NaN^-1 */
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(overflow_and_division_by_zero_give_ieee_infinities)
+{
+    Graph *g = graph_new();
+    Value *big = value_new(g, 710.0, "big");
+    Value *e = value_exp(g, big);                  /* e^710 > DBL_MAX */
+    value_backward(e);
+    ck_assert(isinf(e->data) && e->data > 0 && isinf(big->grad) && big->grad > 0);
+    graph_reset(g);
+    Value *one = value_new(g, 1.0, "one"), *zero = value_new(g, 0.0, "zero");
+    Value *q = value_div(g, one, zero);            /* 1 * 0^-1 */
+    value_backward(q);
+    ck_assert(isinf(q->data) && q->data > 0);
+    ck_assert(isinf(one->grad) && one->grad > 0);  /* d/da a/b = 1/b */
+    ck_assert(isinf(zero->grad) && zero->grad < 0); /* d/db a/b = -a/b^2 */
+    graph_reset(g);
+    Value *d = value_sub(g, q, q);                 /* inf - inf */
+    ck_assert(isnan(d->data));
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(pow_of_a_negative_base_to_a_fraction_is_nan)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, -8.0, "x");
+    Value *r = value_pow(g, x, 1.0 / 3.0);
+    value_backward(r);
+    ck_assert(isnan(r->data) && isnan(x->grad));
+    graph_reset(g);
+    x = value_new(g, -8.0, "x");
+    Value *c = value_pow(g, x, 3.0);               /* an integer power is fine */
+    value_backward(c);
+    ck_assert(c->data == -512.0 && x->grad == 192.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(tanh_of_infinity_is_one_with_slope_zero)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, INFINITY, "x");
+    Value *t = value_tanh(g, x);
+    value_backward(t);
+    ck_assert(t->data == 1.0 && x->grad == 0.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(relu_at_zero_is_zero_with_slope_zero)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 0.0, "x");
+    Value *r = value_relu(g, x);
+    value_backward(r);
+    ck_assert(r->data == 0.0 && x->grad == 0.0);
+    graph_free(g);
+}
+END_TEST
+
+
 Suite *checkpoint4_suite(void)
 {
     Suite *s = suite_create("checkpoint 4: Backward");
@@ -630,6 +749,15 @@ Suite *checkpoint4_suite(void)
     tcase_add_test(ops, first_reference_expression_gives_y_minus_20_and_slope_46);
     tcase_add_test(ops, second_reference_expression_matches_micrograd);
     suite_add_tcase(s, ops);
+
+    TCase *domain = tcase_create("numeric domain");
+    tcase_add_test(domain, nan_propagates_through_every_op_forward_and_backward);
+    tcase_add_test(domain, pow_of_nan_to_the_zero_is_one_as_c_says);
+    tcase_add_test(domain, overflow_and_division_by_zero_give_ieee_infinities);
+    tcase_add_test(domain, pow_of_a_negative_base_to_a_fraction_is_nan);
+    tcase_add_test(domain, tanh_of_infinity_is_one_with_slope_zero);
+    tcase_add_test(domain, relu_at_zero_is_zero_with_slope_zero);
+    suite_add_tcase(s, domain);
 
     TCase *big = tcase_create("size and depth");
     tcase_set_timeout(big, 60);                        /* generous: valgrind is slow */
