@@ -114,9 +114,34 @@ build/solutions/.tangled: $(APPENDICES) tools/tangle tools/nwcheck | $(DEPS)
 
 tangle: $(foreach n,$(NUMBERS),tangle/chapter$(n)/.tangled) ## tangle every snapshot into tangle/chapterN/
 
+# ---- appendix programs ------------------------------------------------------------------
+# An appendix X-name.nw other than A (the solutions) defines root files NAME.c: programs
+# compiled against the last snapshot's library. Each runs in build/appendixX/run/ and its
+# output, build/appendixX/NAME.out, is woven into the book like a demo's.
+PROGRAM_APPENDICES := $(filter-out chapters/A-%,$(APPENDICES))
+appendix_letter = $(firstword $(subst -, ,$(notdir $(1))))
+
+define APPENDIX
+build/appendix$(2)/src/.tangled: $(1) tools/tangle tools/nwcheck | $(DEPS)
+	tools/tangle -L build/appendix$(2)/src $(1)
+
+build/appendix$(2)/programs.stamp: build/appendix$(2)/src/.tangled build/chapter$(LAST)/libmicrograd.a
+	rm -rf build/appendix$(2)/run && mkdir -p build/appendix$(2)/run
+	for c in build/appendix$(2)/src/*.c; do \
+	    p=$$$$(basename $$$$c .c); \
+	    $(CC) $(CFLAGS) -Ibuild/chapter$(LAST)/src $$$$c build/chapter$(LAST)/libmicrograd.a \
+	        -lm -o build/appendix$(2)/$$$$p; \
+	    (cd build/appendix$(2)/run && ../$$$$p > ../$$$$p.out.tmp); \
+	    mv build/appendix$(2)/$$$$p.out.tmp build/appendix$(2)/$$$$p.out; \
+	done
+	touch $$@
+endef
+$(foreach f,$(PROGRAM_APPENDICES),$(eval $(call APPENDIX,$(f),$(call appendix_letter,$(f)))))
+APPENDIX_STAMPS := $(foreach f,$(PROGRAM_APPENDICES),build/appendix$(call appendix_letter,$(f))/programs.stamp)
+
 # ---- the book ---------------------------------------------------------------------------
 
-FIGURES := $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp)
+FIGURES := $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) $(APPENDIX_STAMPS)
 WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css
 
 build/book/index.html: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-html | $(DEPS)

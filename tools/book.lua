@@ -39,15 +39,16 @@ local outputs = {}   -- demo -> { parts = {name -> {lines}}, path = }
 local function load_output(el, demo)
   if outputs[demo] then return outputs[demo] end
   -- of="demoN" is build/chapterN/demoN.out; of="chapterN/prog" is build/chapterN/prog.out,
-  -- the output of another program of snapshot N (the trainer, the benchmark)
+  -- the output of another program of snapshot N (the trainer, the benchmark);
+  -- of="appendixX/prog" is build/appendixX/prog.out, a program of appendix X
   local path
   local n = demo:match("^demo(%d+)$")
   if n then
     path = builddir .. "/chapter" .. n .. "/" .. demo .. ".out"
-  elseif demo:match("^chapter%d+/[%w_]+$") then
+  elseif demo:match("^chapter%d+/[%w_]+$") or demo:match("^appendix%u/[%w_]+$") then
     path = builddir .. "/" .. demo .. ".out"
   else
-    fail(el, "of=\"" .. demo .. "\" is neither demoN nor chapterN/program")
+    fail(el, "of=\"" .. demo .. "\" is not demoN, chapterN/program or appendixX/program")
   end
   local f = io.open(path, "r")
   if not f then fail(el, "no output of " .. demo .. ": cannot read " .. path) end
