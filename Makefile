@@ -30,6 +30,7 @@ VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
              --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 
 DEPS := build/.deps
+FUZZERS := build/fuzz/engine   # the libFuzzer targets (see "fuzzing" below); set before check
 
 .PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz \
         $(addprefix chapter,$(NUMBERS)) $(addprefix exercise,$(NUMBERS))
@@ -197,7 +198,6 @@ FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 SECONDS     ?= 60
 FUZZ_SHORT  := 7
-FUZZERS     := build/fuzz/engine
 
 build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/.tangled | $(DEPS)
 	mkdir -p $(@D)

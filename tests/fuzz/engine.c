@@ -107,7 +107,7 @@ static void evaluate(const Program *pr, const double x[], double out[])
         case S_TANH:  out[i] = tanh(a); break;
         case S_EXP:   out[i] = exp(a); break;
         case S_POW:   out[i] = power(a, s->k); break;
-        case S_RELU:  out[i] = a > 0.0 ? a : 0.0; break;
+        case S_RELU:  out[i] = a <= 0.0 ? 0.0 : a; break;   /* as the engine: NaN stays NaN */
         case S_NEG:   out[i] = a * -1.0; break;
         case S_SUB:   out[i] = a + b * -1.0; break;
         case S_DIV:   out[i] = a * power(b, -1.0); break;
