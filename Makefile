@@ -22,7 +22,7 @@ NUMBERS    := $(shell seq 1 $(words $(CHAPTERS)))
 LAST       := $(lastword $(NUMBERS))
 
 CC       := gcc
-CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -g
+CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -g -ffp-contract=off
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
 # Evaluated when used, after tools/install-deps has run:
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -194,7 +194,7 @@ check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and
 # `make fuzz` fuzzes each for SECONDS (default 60); `make check` runs a short pass.
 
 FUZZ_CC     := clang
-FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 \
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -ffp-contract=off \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 SECONDS     ?= 60
 FUZZ_SHORT  := 7
