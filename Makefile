@@ -33,6 +33,7 @@ DEPS := build/.deps
 FUZZERS := build/fuzz/engine   # the libFuzzer targets (see "fuzzing" below); set before check
 
 .PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz \
+        bench train trainer-tests \
         $(addprefix chapter,$(NUMBERS)) $(addprefix exercise,$(NUMBERS))
 
 all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book tangle ## build every snapshot, run the demos, make the figures, weave the book
@@ -115,6 +116,34 @@ build/solutions/.tangled: $(APPENDICES) tools/tangle tools/nwcheck | $(DEPS)
 
 tangle: $(foreach n,$(NUMBERS),tangle/chapter$(n)/.tangled) ## tangle every snapshot into tangle/chapterN/
 
+# ---- the trainer and the benchmark ------------------------------------------------------
+# Chapter 6 introduces the roots train.c and bench.c: the trainer build/chapter6/train and
+# the benchmark build/chapter6/bench. bench.out is the benchmark's output as the book reads
+# it: part [bench] as printed, part [values] with the first two words of each figure line.
+PROGRAMS_CHAPTER := 6
+ifneq ($(filter $(PROGRAMS_CHAPTER),$(NUMBERS)),)
+TRAIN     := build/chapter$(PROGRAMS_CHAPTER)/train
+BENCH     := build/chapter$(PROGRAMS_CHAPTER)/bench
+BENCH_OUT := build/chapter$(PROGRAMS_CHAPTER)/bench.out
+
+all: $(TRAIN)
+chapter$(PROGRAMS_CHAPTER): $(TRAIN)
+
+$(BENCH_OUT): $(BENCH)
+	$(BENCH) > $@.raw
+	{ echo '[bench]'; cat $@.raw; echo '[values]'; grep -v '^#' $@.raw | cut -d' ' -f1,2; } > $@.tmp
+	rm -f $@.raw && mv $@.tmp $@
+
+bench: $(DEPS) $(BENCH) ## run the benchmark of the moons training (Values, ns per Value, memory)
+	$(BENCH)
+
+train: $(DEPS) $(TRAIN) ## build the trainer build/chapter6/train and run it (see train --help)
+	$(TRAIN)
+
+trainer-tests: $(DEPS) $(TRAIN) build/chapter$(PROGRAMS_CHAPTER)/figures.stamp ## test the trainer: its output, reproducibility, every input error
+	tests/trainer/run $(TRAIN) build/chapter$(PROGRAMS_CHAPTER)/run
+endif
+
 # ---- appendix programs ------------------------------------------------------------------
 # An appendix X-name.nw other than A (the solutions) defines root files NAME.c: programs
 # compiled against the last snapshot's library. Each runs in build/appendixX/run/ and its
@@ -145,10 +174,10 @@ APPENDIX_STAMPS := $(foreach f,$(PROGRAM_APPENDICES),build/appendix$(call append
 FIGURES := $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) $(APPENDIX_STAMPS)
 WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css
 
-build/book/index.html: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-html | $(DEPS)
+build/book/index.html: $(BOOK_NW) $(FIGURES) $(BENCH_OUT) $(WEAVE) tools/weave-html | $(DEPS)
 	tools/weave-html build build/book $(BOOK_NW)
 
-build/book.pdf: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-pdf | $(DEPS)
+build/book.pdf: $(BOOK_NW) $(FIGURES) $(BENCH_OUT) $(WEAVE) tools/weave-pdf | $(DEPS)
 	tools/weave-pdf build build/book.pdf $(BOOK_NW)
 
 html: build/book/index.html ## weave the HTML book: build/book/index.html
@@ -166,14 +195,15 @@ build/sanitize/checkpoints: build/chapter$(LAST)/src/.tangled build/solutions/.t
 sanitize: $(DEPS) build/sanitize/checkpoints ## run every checkpoint under AddressSanitizer and UBSan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 build/sanitize/checkpoints
 
-valgrind: $(DEPS) build/chapter$(LAST)/checkpoints ## run every checkpoint and every demo under valgrind
+valgrind: $(DEPS) build/chapter$(LAST)/checkpoints $(TRAIN) ## run every checkpoint, every demo and the trainer under valgrind
 	$(VALGRIND) build/chapter$(LAST)/checkpoints
 	for n in $(NUMBERS); do (cd build/chapter$$n/run && $(VALGRIND) ../demo$$n > /dev/null); done
+	$(if $(TRAIN),$(VALGRIND) $(TRAIN) > /dev/null)
 
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints book tangle ## run every check; the last line sums them up
+check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
 	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)

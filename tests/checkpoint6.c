@@ -1,0 +1,370 @@
+/* checkpoint6.c: what chapter 6 promises. Runs on every snapshot from chapter 6 on.
+ *
+ * The training module (training.h): data sets, the two moons, the squared error and the hinge
+ * loss with their gradients, the L2 penalty, the update step, the learning-rate schedule, the
+ * moons step (loss before the update, scratch Graph reset, the same number of Values every
+ * step), the default training reaching 100%, and the two readers with their error messages. */
+#define _POSIX_C_SOURCE 200809L   /* mkstemp, unlink */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "micrograd.h"
+#include "nn.h"
+#include "training.h"
+
+/* A network of one linear neuron of one input: score = b + w x. */
+static MLP *line_network(double w, double b)
+{
+    static const size_t sizes[] = {1};
+    Rng rng;
+    rng_seed(&rng, 1, WEIGHTS_STREAM);
+    MLP *m = mlp_new(1, sizes, 1, ACT_LINEAR, ACT_LINEAR, &rng);
+    size_t count;
+    Value **p = mlp_parameters(m, &count);
+    ck_assert_uint_eq(count, 2);
+    p[0]->data = w;
+    p[1]->data = b;
+    return m;
+}
+
+/* A data set of one input from n pairs (x, y). */
+static Dataset line_data(const double *xy, size_t n)
+{
+    Dataset d = dataset_new(n, 1);
+    for (size_t i = 0; i < n; i++) {
+        d.x[i] = xy[2 * i];
+        d.y[i] = xy[2 * i + 1];
+    }
+    return d;
+}
+
+/* Write text to a new temporary file; its name goes to path (room for 32 chars). */
+static void temp_file(char *path, const char *text)
+{
+    strcpy(path, "/tmp/checkpoint6.XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* ------------------------------------------------------------ data sets and the moons */
+
+START_TEST(dataset_new_is_zeroed)
+{
+    Dataset d = dataset_new(3, 2);
+    ck_assert_uint_eq(d.count, 3);
+    ck_assert_uint_eq(d.nin, 2);
+    for (size_t i = 0; i < 6; i++)
+        ck_assert(d.x[i] == 0.0);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert(d.y[i] == 0.0);
+    dataset_free(&d);
+    ck_assert_ptr_null(d.x);
+    dataset_free(NULL);
+    Dataset empty = dataset_new(0, 2);                 /* no examples is allowed */
+    dataset_free(&empty);
+}
+END_TEST
+
+START_TEST(moons_without_noise_lie_on_the_two_half_circles)
+{
+    Rng rng;
+    rng_seed(&rng, 7, 7);
+    Dataset d = moons_make(7, 0.0, &rng);              /* 3 upper, 4 lower */
+    ck_assert_uint_eq(d.nin, 2);
+    const double want[7][3] = {{1, 0, -1}, {0, 1, -1}, {-1, 0, -1},
+                               {0, 0.5, 1}, {0.5, 0.5 - sqrt(0.75), 1},
+                               {1.5, 0.5 - sqrt(0.75), 1}, {2, 0.5, 1}};
+    for (size_t i = 0; i < 7; i++) {
+        ck_assert_double_eq_tol(d.x[2 * i], want[i][0], 1e-12);
+        ck_assert_double_eq_tol(d.x[2 * i + 1], want[i][1], 1e-12);
+        ck_assert(d.y[i] == want[i][2]);
+    }
+    dataset_free(&d);
+}
+END_TEST
+
+START_TEST(the_books_moons_are_fixed_and_near_their_circles)
+{
+    Dataset a = moons_dataset(), b = moons_dataset();
+    ck_assert_uint_eq(a.count, 100);
+    ck_assert_int_eq(memcmp(a.x, b.x, 200 * sizeof(double)), 0);   /* the same every time */
+    size_t lower = 0;
+    double spread = 0.0;
+    for (size_t i = 0; i < 100; i++) {
+        double cx = a.y[i] > 0 ? 1.0 : 0.0, cy = a.y[i] > 0 ? 0.5 : 0.0;
+        double r = hypot(a.x[2 * i] - cx, a.x[2 * i + 1] - cy);
+        ck_assert_double_lt(fabs(r - 1.0), 0.5);
+        spread += fabs(r - 1.0) / 100.0;
+        lower += a.y[i] > 0;
+        ck_assert(a.y[i] == (i < 50 ? -1.0 : 1.0));
+    }
+    ck_assert_uint_eq(lower, 50);
+    ck_assert_double_gt(spread, 0.03);                  /* noise of 0.1: about 0.08 */
+    ck_assert_double_lt(spread, 0.15);
+    dataset_free(&a);
+    dataset_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------ losses and the update */
+
+START_TEST(squared_error_sums_the_squared_misses_and_differentiates)
+{
+    const double xy[] = {1.0, 1.0, -1.0, 0.0};          /* scores 2.5 and -1.5 */
+    Dataset d = line_data(xy, 2);
+    MLP *m = line_network(2.0, 0.5);
+    Graph *g = graph_new();
+    Value *loss = loss_squared_error(m, g, &d);
+    ck_assert_double_eq_tol(loss->data, 2.25 + 2.25, 1e-15);
+    mlp_zero_grad(m);
+    value_backward(loss);
+    size_t count;
+    Value **p = mlp_parameters(m, &count);
+    ck_assert_double_eq_tol(p[0]->grad, 2 * 1.5 * 1.0 + 2 * -1.5 * -1.0, 1e-15);  /* dL/dw */
+    ck_assert_double_eq_tol(p[1]->grad, 2 * 1.5 + 2 * -1.5, 1e-15);               /* dL/db */
+    graph_free(g);
+    mlp_free(m);
+    dataset_free(&d);
+}
+END_TEST
+
+START_TEST(hinge_loss_is_the_mean_shortfall_and_counts_right_signs)
+{
+    /* scores 2, 0.5, 0.5, 0: margins 2, 0.5, -0.5, 0 */
+    const double xy[] = {2.0, 1.0, 0.5, 1.0, 0.5, -1.0, 0.0, 1.0};
+    Dataset d = line_data(xy, 4);
+    MLP *m = line_network(1.0, 0.0);
+    Graph *g = graph_new();
+    size_t correct = 99;
+    Value *loss = loss_hinge(m, g, &d, &correct);
+    ck_assert_double_eq_tol(loss->data, (0.0 + 0.5 + 1.5 + 1.0) / 4, 1e-15);
+    ck_assert_uint_eq(correct, 2);                     /* a score of 0 counts as wrong */
+    mlp_zero_grad(m);
+    value_backward(loss);
+    size_t count;
+    Value **p = mlp_parameters(m, &count);
+    ck_assert_double_eq_tol(p[0]->grad, (-0.5 + 0.5 - 0.0) / 4, 1e-15);   /* -y x, if active */
+    ck_assert_double_eq_tol(p[1]->grad, (-1.0 + 1.0 - 1.0) / 4, 1e-15);   /* -y, if active */
+    ck_assert_ptr_nonnull(loss_hinge(m, g, &d, NULL));  /* correct may be NULL */
+    graph_free(g);
+    mlp_free(m);
+    dataset_free(&d);
+}
+END_TEST
+
+START_TEST(l2_penalty_is_alpha_times_the_squares_with_gradient_two_alpha_w)
+{
+    MLP *m = line_network(3.0, -2.0);
+    Graph *g = graph_new();
+    Value *penalty = loss_l2(m, g, 0.5);
+    ck_assert_double_eq_tol(penalty->data, 0.5 * (9.0 + 4.0), 1e-15);
+    mlp_zero_grad(m);
+    value_backward(penalty);
+    size_t count;
+    Value **p = mlp_parameters(m, &count);
+    ck_assert_double_eq_tol(p[0]->grad, 2 * 0.5 * 3.0, 1e-15);
+    ck_assert_double_eq_tol(p[1]->grad, 2 * 0.5 * -2.0, 1e-15);
+    ck_assert_uint_eq(graph_size(m->params), 2);       /* nothing was built among the parameters */
+    graph_free(g);
+    mlp_free(m);
+}
+END_TEST
+
+START_TEST(sgd_step_moves_every_parameter_against_its_gradient)
+{
+    MLP *m = line_network(3.0, -2.0);
+    size_t count;
+    Value **p = mlp_parameters(m, &count);
+    p[0]->grad = 4.0;
+    p[1]->grad = -1.0;
+    sgd_step(m, 0.25);
+    ck_assert(p[0]->data == 2.0);
+    ck_assert(p[1]->data == -1.75);
+    ck_assert(p[0]->grad == 4.0);                      /* the step leaves the gradients */
+    mlp_free(m);
+}
+END_TEST
+
+START_TEST(the_learning_rate_falls_from_one_by_nine_tenths)
+{
+    ck_assert(moons_rate(0, 100) == 1.0);
+    ck_assert_double_eq_tol(moons_rate(50, 100), 0.55, 1e-15);
+    ck_assert_double_eq_tol(moons_rate(99, 100), 0.109, 1e-15);
+    ck_assert_double_eq_tol(moons_rate(10, 20), 0.55, 1e-15);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the moons training */
+
+START_TEST(moons_network_has_337_parameters_from_its_seed)
+{
+    MLP *a = moons_network(1), *b = moons_network(1), *c = moons_network(2);
+    size_t na, nc;
+    Value **pa = mlp_parameters(a, &na), **pb = mlp_parameters(b, &na);
+    Value **pc = mlp_parameters(c, &nc);
+    ck_assert_uint_eq(na, 337);
+    ck_assert_uint_eq(nc, 337);
+    int same = 1, differ = 0;
+    for (size_t j = 0; j < na; j++) {
+        same = same && pa[j]->data == pb[j]->data;
+        differ = differ || pa[j]->data != pc[j]->data;
+    }
+    ck_assert(same && differ);
+    mlp_free(a);
+    mlp_free(b);
+    mlp_free(c);
+}
+END_TEST
+
+START_TEST(moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_graph)
+{
+    Dataset d = moons_dataset();
+    MLP *m = moons_network(1);
+    Graph *g = graph_new();
+    size_t correct;
+    Value *loss = moons_loss(m, g, &d, &correct);
+    double want = loss->data;
+    size_t values = graph_size(g);
+    graph_reset(g);
+    StepResult r = moons_step(m, g, &d, 0, 100);
+    ck_assert(r.loss == want);                         /* the same expression, to the bit */
+    ck_assert_uint_eq(r.correct, correct);
+    ck_assert_uint_eq(r.values, values);
+    ck_assert_uint_eq(graph_size(g), 0);               /* reset after the update */
+    ck_assert_uint_eq(graph_size(m->params), 337);
+    loss = moons_loss(m, g, &d, NULL);
+    ck_assert_double_lt(loss->data, want);             /* the update lowered the loss */
+    graph_free(g);
+    mlp_free(m);
+    dataset_free(&d);
+}
+END_TEST
+
+START_TEST(the_default_moons_training_reaches_100_percent_in_constant_memory)
+{
+    Dataset d = moons_dataset();
+    MLP *m = moons_network(1);
+    Graph *g = graph_new();
+    StepResult first = moons_step(m, g, &d, 0, 100), r = first;
+    for (size_t k = 1; k < 100; k++) {
+        r = moons_step(m, g, &d, k, 100);
+        ck_assert_uint_eq(r.values, first.values);     /* every step the same size */
+    }
+    ck_assert_uint_eq(r.correct, 100);
+    ck_assert_double_lt(r.loss, first.loss / 10);
+    graph_free(g);
+    mlp_free(m);
+    dataset_free(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the readers */
+
+START_TEST(csv_reader_skips_a_header_and_blank_lines)
+{
+    char path[32], error[256];
+    temp_file(path, "x1,x2,y\r\n1.5, -2,1\r\n\n  \n0,1e-3,-1\n-0.25,4,+1");
+    Dataset d;
+    ck_assert_int_eq(dataset_read_csv(path, 2, &d, error, sizeof error), 0);
+    ck_assert_uint_eq(d.count, 3);
+    ck_assert(d.x[0] == 1.5 && d.x[1] == -2.0 && d.y[0] == 1.0);
+    ck_assert(d.x[2] == 0.0 && d.x[3] == 1e-3 && d.y[1] == -1.0);
+    ck_assert(d.x[4] == -0.25 && d.x[5] == 4.0 && d.y[2] == 1.0);
+    dataset_free(&d);
+    unlink(path);
+}
+END_TEST
+
+/* Read text as a CSV file of two inputs; it must fail with a message containing want. */
+static void assert_csv_refused(const char *text, const char *want)
+{
+    char path[32], error[256], expected[300];
+    temp_file(path, text);
+    Dataset d = {.count = 12345};
+    ck_assert_int_eq(dataset_read_csv(path, 2, &d, error, sizeof error), -1);
+    ck_assert_uint_eq(d.count, 12345);                 /* untouched */
+    snprintf(expected, sizeof expected, "%s%s", path, want);
+    ck_assert_msg(strstr(error, expected) == error, "got \"%s\", want \"%s...\"", error,
+                  expected);
+    unlink(path);
+}
+
+START_TEST(csv_reader_names_the_file_and_line_of_each_problem)
+{
+    assert_csv_refused("1,2,1\n1,x,1\n", ":2: field 2, \"x\", is not a number");
+    assert_csv_refused("1,2,1\n1,2.5e,1\n", ":2: field 2, \"2.5e\", is not a number");
+    assert_csv_refused("1,2,nan\n", ":1: field 3, \"nan\", is not a number");
+    assert_csv_refused("x,y,label\n1,2,1\n3,4\n", ":3: 2 fields, expected 3");
+    assert_csv_refused("1,2,1,0\n", ":1: 4 fields, expected 3");
+    assert_csv_refused("1,2,1\n\n1,2,0\n", ":3: label 0 is not -1 or 1");
+    assert_csv_refused("1,2,0.5\n", ":1: label 0.5 is not -1 or 1");
+    assert_csv_refused("", ": no examples");
+    assert_csv_refused("x1,x2,y\n\n", ": no examples");
+    char error[256];
+    Dataset d;
+    ck_assert_int_eq(dataset_read_csv("/nonexistent/moons.csv", 2, &d, error, sizeof error), -1);
+    ck_assert_str_eq(error, "/nonexistent/moons.csv: cannot open: No such file or directory");
+}
+END_TEST
+
+START_TEST(parameters_read_sets_every_parameter_or_none)
+{
+    char path[32], error[256];
+    MLP *m = line_network(7.0, 8.0);
+    size_t count;
+    Value **p = mlp_parameters(m, &count);
+    temp_file(path, "  0.5\n\n-1e2  \n");
+    ck_assert_int_eq(parameters_read(m, path, error, sizeof error), 0);
+    ck_assert(p[0]->data == 0.5 && p[1]->data == -100.0);
+    unlink(path);
+    const char *bad[][2] = {{"1\n", ": 1 numbers, but the network has 2 parameters"},
+                            {"1 2\n3\n", ":2: more numbers than the network's 2 parameters"},
+                            {"1\n2x\n", ":2: \"2x\" is not a number"}};
+    for (size_t i = 0; i < 3; i++) {
+        char expected[300];
+        temp_file(path, bad[i][0]);
+        ck_assert_int_eq(parameters_read(m, path, error, sizeof error), -1);
+        snprintf(expected, sizeof expected, "%s%s", path, bad[i][1]);
+        ck_assert_str_eq(error, expected);
+        ck_assert(p[0]->data == 0.5 && p[1]->data == -100.0);   /* untouched */
+        unlink(path);
+    }
+    mlp_free(m);
+}
+END_TEST
+
+Suite *checkpoint6_suite(void)
+{
+    Suite *s = suite_create("checkpoint 6: Training");
+    TCase *data = tcase_create("data");
+    tcase_add_test(data, dataset_new_is_zeroed);
+    tcase_add_test(data, moons_without_noise_lie_on_the_two_half_circles);
+    tcase_add_test(data, the_books_moons_are_fixed_and_near_their_circles);
+    suite_add_tcase(s, data);
+    TCase *losses = tcase_create("losses");
+    tcase_add_test(losses, squared_error_sums_the_squared_misses_and_differentiates);
+    tcase_add_test(losses, hinge_loss_is_the_mean_shortfall_and_counts_right_signs);
+    tcase_add_test(losses, l2_penalty_is_alpha_times_the_squares_with_gradient_two_alpha_w);
+    tcase_add_test(losses, sgd_step_moves_every_parameter_against_its_gradient);
+    tcase_add_test(losses, the_learning_rate_falls_from_one_by_nine_tenths);
+    suite_add_tcase(s, losses);
+    TCase *moons = tcase_create("moons");
+    tcase_set_timeout(moons, 120);                     /* slow under valgrind */
+    tcase_add_test(moons, moons_network_has_337_parameters_from_its_seed);
+    tcase_add_test(moons, moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_graph);
+    tcase_add_test(moons, the_default_moons_training_reaches_100_percent_in_constant_memory);
+    suite_add_tcase(s, moons);
+    TCase *readers = tcase_create("readers");
+    tcase_add_test(readers, csv_reader_skips_a_header_and_blank_lines);
+    tcase_add_test(readers, csv_reader_names_the_file_and_line_of_each_problem);
+    tcase_add_test(readers, parameters_read_sets_every_parameter_or_none);
+    suite_add_tcase(s, readers);
+    return s;
+}
