@@ -172,7 +172,7 @@ APPENDIX_STAMPS := $(foreach f,$(PROGRAM_APPENDICES),build/appendix$(call append
 # ---- the book ---------------------------------------------------------------------------
 
 FIGURES := $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) $(APPENDIX_STAMPS)
-WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css
+WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css $(wildcard chapters/preface.md)
 
 build/book/index.html: $(BOOK_NW) $(FIGURES) $(BENCH_OUT) $(WEAVE) tools/weave-html | $(DEPS)
 	tools/weave-html build build/book $(BOOK_NW)

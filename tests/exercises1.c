@@ -70,6 +70,78 @@ START_TEST(count_ops_of_d_equals_a_times_b_plus_c)
 }
 END_TEST
 
+/* Exercise 1.4 */
+
+START_TEST(depth_of_d_equals_a_times_b_plus_c)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a");
+    Value *b = value_new(g, -3.0, "b");
+    Value *c = value_new(g, 10.0, "c");
+    Value *e = value_mul(g, a, b);
+    Value *d = value_add(g, e, c);
+    ck_assert_uint_eq(graph_depth(g, d), 2);
+    ck_assert_uint_eq(graph_depth(g, e), 1);
+    /* the longest path may go through either operand */
+    Value *left = value_add(g, value_mul(g, d, c), a);
+    Value *right = value_add(g, a, value_mul(g, d, c));
+    ck_assert_uint_eq(graph_depth(g, left), 4);
+    ck_assert_uint_eq(graph_depth(g, right), 4);
+    ck_assert_double_eq(d->data, 4.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(depth_of_a_leaf_is_zero)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a");
+    Value *b = value_new(g, 5.0, "b");
+    value_mul(g, a, value_add(g, a, b));
+    ck_assert_uint_eq(graph_depth(g, a), 0);
+    ck_assert_uint_eq(graph_depth(g, b), 0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(depth_ignores_values_made_after_the_root)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 1.0, "x");
+    Value *root = value_mul(g, value_add(g, x, x), x);     /* depth 2 */
+    Value *z = root;
+    for (int i = 0; i < 10; i++)                            /* deeper, but above root */
+        z = value_add(g, z, x);
+    ck_assert_uint_eq(graph_depth(g, root), 2);
+    ck_assert_uint_eq(graph_depth(g, z), 12);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(depth_of_a_million_additions)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 0.5, "x");
+    Value *z = x;
+    for (int i = 0; i < 1000000; i++)
+        z = value_add(g, z, x);
+    ck_assert_uint_eq(graph_depth(g, z), 1000000);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(depth_of_sixty_doublings)
+{
+    /* 2^60 paths from the top to z0: a walk along every path never finishes */
+    Graph *g = graph_new();
+    Value *z = value_new(g, 1.0, "z0");
+    for (int i = 0; i < 60; i++)
+        z = value_add(g, z, z);
+    ck_assert_uint_eq(graph_depth(g, z), 60);
+    graph_free(g);
+}
+END_TEST
+
 Suite *exercises1_suite(void)
 {
     Suite *s = suite_create("exercises 1: Value");
@@ -80,5 +152,16 @@ Suite *exercises1_suite(void)
     tcase_add_test(t, central_difference_error_shrinks_as_h_squared);
     tcase_add_test(t, count_ops_of_d_equals_a_times_b_plus_c);
     suite_add_tcase(s, t);
+    TCase *depth = tcase_create("1.4 graph_depth");
+    tcase_set_timeout(depth, 60);                        /* generous: valgrind is slow */
+    tcase_add_test(depth, depth_of_d_equals_a_times_b_plus_c);
+    tcase_add_test(depth, depth_of_a_leaf_is_zero);
+    tcase_add_test(depth, depth_ignores_values_made_after_the_root);
+    tcase_add_test(depth, depth_of_a_million_additions);
+    suite_add_tcase(s, depth);
+    TCase *quick = tcase_create("1.4 graph_depth, quickly");
+    tcase_set_timeout(quick, 10);                        /* a walk over 2^60 paths never ends */
+    tcase_add_test(quick, depth_of_sixty_doublings);
+    suite_add_tcase(s, quick);
     return s;
 }

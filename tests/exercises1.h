@@ -14,4 +14,9 @@ double slope_central(double (*f)(double), double x, double h);
 /* Exercise 1.3: how many Values of g have the operation op. */
 size_t graph_count_op(const Graph *g, Op op);
 
+/* Exercise 1.4: the number of operations on the longest path from root down to a leaf,
+ * along operand pointers (0 for a leaf). Every Value under root is in g. Time linear in
+ * graph_size(g); may use the grad fields of g's Values as scratch. */
+size_t graph_depth(Graph *g, const Value *root);
+
 #endif

@@ -1,5 +1,6 @@
 /* exercises2.c: the checkpoint tests of chapter 2's exercises (tests/exercises2.h). */
 #include <check.h>
+#include <math.h>
 #include <stddef.h>
 #include "micrograd.h"
 #include "running_example.h"
@@ -215,6 +216,62 @@ START_TEST(test_sum_times_product_ignores_old_grads)
 }
 END_TEST
 
+/* ---- Exercise 2.4: numeric_grad_extrapolated --------------------------------------------- */
+
+/* x^4 + y x^3: a quartic in x. leaf = {x, y} */
+static Value *quartic_builder(Graph *g, const double *leaf)
+{
+    Value *x = value_new(g, leaf[0], "x"), *y = value_new(g, leaf[1], "y");
+    Value *x2 = value_mul(g, x, x);
+    return value_add(g, value_mul(g, x2, x2), value_mul(g, y, value_mul(g, x2, x)));
+}
+
+/* x^5 */
+static Value *quintic_builder(Graph *g, const double *leaf)
+{
+    Value *x = value_new(g, leaf[0], "x");
+    Value *x2 = value_mul(g, x, x);
+    return value_mul(g, value_mul(g, x2, x2), x);
+}
+
+START_TEST(test_extrapolated_grad_is_exact_for_a_quartic)
+{
+    /* a central difference alone is off here by h^2/6 (24x + 6y), about 0.06 */
+    double leaf[2] = {1.3, 0.7};
+    const double x = 1.3, y = 0.7;
+    ck_assert_double_eq_tol(numeric_grad_extrapolated(quartic_builder, leaf, 0, 0.1),
+                            4 * x * x * x + 3 * y * x * x, 1e-9);
+    ck_assert_double_eq_tol(numeric_grad_extrapolated(quartic_builder, leaf, 1, 0.1),
+                            x * x * x, 1e-9);
+}
+END_TEST
+
+START_TEST(test_extrapolated_grad_error_shrinks_as_h_to_the_fourth)
+{
+    /* For x^5 at 1 an estimate that errs like h^4 is off by exactly C h^4 (the fifth
+       derivative is constant): halving h divides the error by 16. A central difference is
+       off by 10 h^2, which halving only divides by 4. */
+    double leaf[1] = {1.0};
+    double e1 = numeric_grad_extrapolated(quintic_builder, leaf, 0, 0.2) - 5.0;
+    double e2 = numeric_grad_extrapolated(quintic_builder, leaf, 0, 0.1) - 5.0;
+    ck_assert_double_lt(fabs(e1), 0.02);
+    ck_assert_double_le(fabs(e2), fabs(e1) / 12.0 + 1e-9);
+}
+END_TEST
+
+START_TEST(test_extrapolated_grad_restores_the_leaf_exactly)
+{
+    double leaf[2] = {1.1, 0.7};
+    const double saved[2] = {1.1, 0.7};
+    ck_assert_double_eq_tol(numeric_grad_extrapolated(product_builder, leaf, 0, 1e-3), 0.7,
+                            1e-9);
+    ck_assert(leaf[0] == saved[0] && leaf[1] == saved[1]);
+    ck_assert_double_eq_tol(numeric_grad_extrapolated(product_builder, leaf, 1, 1e-5), 1.1,
+                            1e-9);
+    ck_assert(leaf[0] == saved[0] && leaf[1] == saved[1]);
+}
+END_TEST
+
 Suite *exercises2_suite(void)
 {
     Suite *s = suite_create("exercises 2: Manual backprop");
@@ -236,5 +293,11 @@ Suite *exercises2_suite(void)
     tcase_add_test(two_paths, test_sum_times_product_grads_match_central_differences);
     tcase_add_test(two_paths, test_sum_times_product_ignores_old_grads);
     suite_add_tcase(s, two_paths);
+
+    TCase *extrapolated = tcase_create("2.4 numeric_grad_extrapolated");
+    tcase_add_test(extrapolated, test_extrapolated_grad_is_exact_for_a_quartic);
+    tcase_add_test(extrapolated, test_extrapolated_grad_error_shrinks_as_h_to_the_fourth);
+    tcase_add_test(extrapolated, test_extrapolated_grad_restores_the_leaf_exactly);
+    suite_add_tcase(s, extrapolated);
     return s;
 }

@@ -21,4 +21,10 @@ double numeric_grad(ExpressionBuilder build, double *leaf, size_t i, double h);
    whatever they held before. */
 Value *build_sum_times_product(Graph *g, Value *a, Value *b, Value *c);
 
+/* Exercise 2.4. Like numeric_grad, an estimate of dL/d(leaf[i]) that builds in a Graph of its
+   own, frees it and restores every leaf[k] exactly; but its error shrinks like h^4: exact up to
+   rounding when L is a polynomial of degree at most 4 in leaf[i]. Builds the expression a
+   fixed number of times, whatever h is. */
+double numeric_grad_extrapolated(ExpressionBuilder build, double *leaf, size_t i, double h);
+
 #endif

@@ -150,6 +150,88 @@ START_TEST(backward_by_hand_ignores_values_made_after_the_root)
 }
 END_TEST
 
+/* Exercise 3.4 */
+
+START_TEST(forward_derivative_of_the_neuron)
+{
+    const double x1 = 2.0, x2 = 0.0, w1 = -3.0, w2 = 1.0, bias = 6.8813735870195432;
+    Graph *g = graph_new();
+    Value *vx1 = value_new(g, x1, "x1"), *vx2 = value_new(g, x2, "x2");
+    Value *vw1 = value_new(g, w1, "w1"), *vw2 = value_new(g, w2, "w2");
+    Value *vb = value_new(g, bias, "b");
+    Value *s = value_add(g, value_mul(g, vx1, vw1), value_mul(g, vx2, vw2));
+    Value *o = value_tanh(g, value_add(g, s, vb));
+    double t = tanh(x1 * w1 + x2 * w2 + bias), dn = 1.0 - t * t;
+    ck_assert_double_eq_tol(graph_forward_derivative(g, vx1, o), w1 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, vw1, o), x1 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, vx2, o), w2 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, vw2, o), x2 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, vb, o), dn, 1e-12);
+    ck_assert_double_eq_tol(o->data, t, 1e-15);          /* data left alone */
+    ck_assert_double_eq(vx1->data, x1);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(forward_derivative_with_a_shared_operand)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 3.0, "a");
+    Value *d = value_add(g, value_mul(g, a, a), a);              /* a^2 + a */
+    ck_assert_double_eq_tol(graph_forward_derivative(g, a, d), 7.0, 1e-12);
+    Value *q = value_mul(g, value_add(g, a, a), a);              /* 2a^2 */
+    ck_assert_double_eq_tol(graph_forward_derivative(g, a, q), 12.0, 1e-12);
+    const double x = 0.5, t = tanh(0.5);
+    Value *vx = value_new(g, x, "x");
+    Value *y = value_mul(g, value_tanh(g, vx), vx);              /* x tanh x */
+    ck_assert_double_eq_tol(graph_forward_derivative(g, vx, y), t + x * (1.0 - t * t), 1e-12);
+    graph_free(g);
+}
+END_TEST
+
+/* Gradients by stepping every Value of g backward from the last made: exercise 3.3's walk,
+ * written here so that this test does not depend on that exercise. */
+static void steps_from_the_last(Graph *g, Value *root)
+{
+    graph_zero_grad(g);
+    root->grad = 1.0;
+    for (size_t i = graph_size(g); i > 0; i--)
+        value_backward_step(graph_value(g, i - 1));
+}
+
+START_TEST(forward_derivative_agrees_with_backward_steps)
+{
+    Graph *g = graph_new();
+    Value *leaf[4] = {value_new(g, 0.3, "p"), value_new(g, -1.2, "q"),
+                      value_new(g, 0.8, "r"), value_new(g, 2.0, "s")};
+    Value *u = value_tanh(g, value_mul(g, leaf[0], leaf[1]));
+    Value *v = value_add(g, value_mul(g, u, leaf[2]), leaf[0]);
+    Value *w = value_mul(g, value_tanh(g, value_add(g, v, u)), value_add(g, leaf[3], v));
+    Value *root = value_add(g, value_mul(g, w, w), value_tanh(g, value_mul(g, u, leaf[3])));
+    steps_from_the_last(g, root);
+    double backward[4];
+    for (int i = 0; i < 4; i++)
+        backward[i] = leaf[i]->grad;
+    for (int i = 0; i < 4; i++)
+        ck_assert_double_eq_tol(graph_forward_derivative(g, leaf[i], root), backward[i],
+                                1e-12 * (1.0 + fabs(backward[i])));
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(forward_derivative_of_an_unrelated_leaf_is_zero)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a"), *stray = value_new(g, 5.0, "stray");
+    Value *root = value_tanh(g, value_mul(g, a, a));
+    Value *later = value_new(g, 7.0, "later");
+    value_mul(g, later, root);                                     /* made after the root */
+    ck_assert_double_eq(graph_forward_derivative(g, stray, root), 0.0);
+    ck_assert_double_eq(graph_forward_derivative(g, later, root), 0.0);
+    graph_free(g);
+}
+END_TEST
+
 Suite *exercises3_suite(void)
 {
     Suite *s = suite_create("exercises 3: The chain rule");
@@ -168,6 +250,13 @@ Suite *exercises3_suite(void)
     tcase_add_test(e3, backward_by_hand_with_a_shared_operand);
     tcase_add_test(e3, backward_by_hand_ignores_values_made_after_the_root);
     suite_add_tcase(s, e3);
+
+    TCase *e4 = tcase_create("exercise 3.4");
+    tcase_add_test(e4, forward_derivative_of_the_neuron);
+    tcase_add_test(e4, forward_derivative_with_a_shared_operand);
+    tcase_add_test(e4, forward_derivative_agrees_with_backward_steps);
+    tcase_add_test(e4, forward_derivative_of_an_unrelated_leaf_is_zero);
+    suite_add_tcase(s, e4);
 
     return s;
 }

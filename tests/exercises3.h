@@ -25,4 +25,9 @@ void neuron2_backward(Value *o);
  * root must be a Value of g. */
 void graph_backward_by_hand(Graph *g, Value *root);
 
+/* Exercise 3.4. d(root)/dx for a leaf x, every Value under root in g and made by value_new,
+ * value_add, value_mul or value_tanh. Walks g once, from the first Value made to the last;
+ * may use the grad fields as scratch; leaves every data as it was. */
+double graph_forward_derivative(Graph *g, Value *x, Value *root);
+
 #endif

@@ -102,6 +102,104 @@ START_TEST(count_paths_of_sixty_doublings_is_two_to_the_sixty)
 }
 END_TEST
 
+/* Exercise 4.4 */
+
+/* An expression with every op of chapter 4, from two leaves; leaf[0], leaf[1] get them. */
+static Value *every_op(Graph *g, double x, double y, Value **leaf)
+{
+    Value *a = leaf[0] = value_new(g, x, "a"), *b = leaf[1] = value_new(g, y, "b");
+    Value *p = value_add(g, value_pow(g, a, 3.0), value_pow(g, value_exp(g, b), 0.5));
+    Value *q = value_relu(g, value_sub(g, a, b));
+    Value *r = value_div(g, value_tanh(g, value_mul(g, p, b)), value_add(g, q, p));
+    return value_add(g, value_mul(g, r, value_neg(g, q)), value_pow(g, p, -1.0));
+}
+
+START_TEST(forward_matches_a_fresh_build_after_the_leaves_move)
+{
+    /* (x, y) pairs: the relu's operand a - b changes sign between the first two */
+    const double at[3][2] = {{1.5, 0.5}, {0.25, 0.75}, {-0.5, -1.25}};
+    Graph *g = graph_new(), *fresh = graph_new();
+    Value *leaf[2], *fresh_leaf[2];
+    Value *root = every_op(g, at[0][0], at[0][1], leaf);
+    for (int k = 1; k < 3; k++) {
+        leaf[0]->data = at[k][0];
+        leaf[1]->data = at[k][1];
+        value_forward(root);
+        graph_reset(fresh);
+        every_op(fresh, at[k][0], at[k][1], fresh_leaf);
+        ck_assert_uint_eq(graph_size(g), graph_size(fresh));
+        for (size_t i = 0; i < graph_size(g); i++) {
+            double want = graph_value(fresh, i)->data;
+            ck_assert_double_eq_tol(graph_value(g, i)->data, want, 1e-12 * (1.0 + fabs(want)));
+        }
+    }
+    graph_free(fresh);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(forward_leaves_grads_and_leaves_alone)
+{
+    Graph *g = graph_new();
+    Value *leaf[2];
+    Value *root = every_op(g, 1.5, 0.5, leaf);
+    value_backward(root);
+    double grads[64];
+    size_t n = graph_size(g);
+    ck_assert_uint_le(n, 64);
+    for (size_t i = 0; i < n; i++)
+        grads[i] = graph_value(g, i)->grad;
+    leaf[0]->data = 0.75;
+    value_forward(root);
+    ck_assert_double_eq(leaf[0]->data, 0.75);
+    ck_assert_double_eq(leaf[1]->data, 0.5);
+    for (size_t i = 0; i < n; i++) {
+        Value *v = graph_value(g, i);
+        ck_assert(v->grad == grads[i]);
+        ck_assert_int_eq(v->visited, 0);
+        if (v->op == OP_LEAF && v != leaf[0] && v != leaf[1])   /* the constants -1, 1 */
+            ck_assert(v->data == 1.0 || v->data == -1.0);
+    }
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(forward_survives_a_million_node_chain)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 0.5, "x");
+    Value *z = x;
+    for (int i = 0; i < 1000000; i++)
+        z = value_add(g, z, x);
+    x->data = 2.0;
+    value_forward(z);
+    ck_assert_double_eq(z->data, 2.0 * 1000001.0);
+    graph_free(g);
+}
+END_TEST
+
+START_TEST(descent_with_forward_and_backward_on_one_graph)
+{
+    /* loss = (w x - y)^2 is smallest at w = y / x = 2; one graph, built once */
+    Graph *g = graph_new();
+    Value *w = value_new(g, 0.0, "w"), *x = value_new(g, 1.5, "x");
+    Value *y = value_new(g, 3.0, "y");
+    Value *loss = value_pow(g, value_sub(g, value_mul(g, w, x), y), 2.0);
+    ck_assert_double_eq(loss->data, 9.0);
+    size_t size = graph_size(g);
+    for (int step = 0; step < 50; step++) {
+        graph_zero_grad(g);
+        value_backward(loss);
+        w->data -= 0.1 * w->grad;
+        value_forward(loss);
+    }
+    ck_assert_double_eq_tol(w->data, 2.0, 1e-9);
+    ck_assert_double_lt(loss->data, 1e-12);
+    ck_assert_uint_eq(graph_size(g), size);               /* nothing was rebuilt */
+    graph_free(g);
+}
+END_TEST
+
 Suite *exercises4_suite(void)
 {
     Suite *s = suite_create("exercises 4: Backward");
@@ -113,5 +211,12 @@ Suite *exercises4_suite(void)
     tcase_add_test(tc, count_paths_counts_every_route_through_a_diamond);
     tcase_add_test(tc, count_paths_of_sixty_doublings_is_two_to_the_sixty);
     suite_add_tcase(s, tc);
+    TCase *forward = tcase_create("4.4 value_forward");
+    tcase_set_timeout(forward, 60);                     /* generous: valgrind is slow */
+    tcase_add_test(forward, forward_matches_a_fresh_build_after_the_leaves_move);
+    tcase_add_test(forward, forward_leaves_grads_and_leaves_alone);
+    tcase_add_test(forward, forward_survives_a_million_node_chain);
+    tcase_add_test(forward, descent_with_forward_and_backward_on_one_graph);
+    suite_add_tcase(s, forward);
     return s;
 }

@@ -16,4 +16,10 @@ int topo_order_is_valid(Value **order, size_t n);
    May use the grad of every Value under root as scratch. */
 double value_count_paths(Value *root, Value *leaf);
 
+/* Exercise 4.4: recompute the data of every Value under root that is not a leaf from the
+   current data of its operands, for every op of chapter 4, so that each holds what a fresh
+   build from the same leaves would hold. Leaves every grad and every leaf alone; time linear
+   in the Values under root; no recursion. */
+void value_forward(Value *root);
+
 #endif
