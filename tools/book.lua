@@ -133,6 +133,158 @@ local function value_inline(el)
   fail(el, "unknown key '" .. key .. "' in part [values] of " .. demo .. " (" .. o.path .. ")")
 end
 
+-- ---------------------------------------------------------------- math
+-- A number spliced in after math reads as one formula: "$h =$ [h]" and "$h$ = [h]" become
+-- the single formula "h = 0.001" (no double space, the "=" inside the math).
+local function join_spliced_math(inlines)
+  local out, i = {}, 1
+  local function inline_math(x) return x and x.t == "Math" and x.mathtype == "InlineMath" end
+  while i <= #inlines do
+    local a = inlines[i]
+    local s1, e, s2, b = inlines[i + 1], inlines[i + 2], inlines[i + 3], inlines[i + 4]
+    if inline_math(a) and a.text:match("=%s*$") and s1 and s1.t == "Space" and inline_math(e) then
+      a = pandoc.Math("InlineMath", a.text:gsub("%s*$", "") .. " " .. e.text)
+      inlines[i + 2] = a
+      i = i + 2
+    elseif inline_math(a) and s1 and s1.t == "Space" and e and e.t == "Str" and e.text == "="
+        and s2 and s2.t == "Space" and inline_math(b) then
+      inlines[i + 4] = pandoc.Math("InlineMath", a.text .. " = " .. b.text)
+      i = i + 4
+    else
+      table.insert(out, a)
+      i = i + 1
+    end
+  end
+  return out
+end
+
+-- HTML math. texmath pairs every matching "(" and ")" into a fence marked stretchy="true",
+-- which Chromium draws with extra space ("f ( x )"). Only \left, \right and \big... fences
+-- are meant to stretch: every other parenthesis, bracket and bar is rewritten to \lparen,
+-- \rparen, \lbrack, \rbrack, \vert, which texmath writes as stretchy="false". The TeX shown
+-- in the annotation stays as written.
+local FENCE_CMDS = { left = true, right = true, middle = true, big = true, Big = true,
+  bigg = true, Bigg = true, bigl = true, bigr = true, Bigl = true, Bigr = true,
+  biggl = true, biggr = true, Biggl = true, Biggr = true }
+local TEXT_CMDS = { text = true, textrm = true, textit = true, textbf = true, mbox = true,
+  operatorname = true }
+local PLAIN_FENCE = { ["("] = "\\lparen ", [")"] = "\\rparen ", ["["] = "\\lbrack ",
+  ["]"] = "\\rbrack ", ["|"] = "\\vert " }
+
+local function unstretch_fences(tex)
+  local out, i, n = {}, 1, #tex
+  local function copy_group(open, close)   -- a balanced {...} or [...] starting at i
+    local depth, j = 0, i
+    while j <= n do
+      local c = tex:sub(j, j)
+      if c == "\\" then j = j + 1
+      elseif c == open then depth = depth + 1
+      elseif c == close then depth = depth - 1; if depth == 0 then break end
+      end
+      j = j + 1
+    end
+    table.insert(out, tex:sub(i, j)); i = j + 1
+  end
+  local function skip_space()
+    local sp = tex:match("^%s*", i); table.insert(out, sp); i = i + #sp
+  end
+  while i <= n do
+    local c = tex:sub(i, i)
+    if c == "\\" then
+      local name = tex:match("^%a+", i + 1)
+      if name then
+        table.insert(out, "\\" .. name); i = i + 1 + #name
+        if FENCE_CMDS[name] then              -- the delimiter after it is meant to stretch
+          skip_space()
+          local d = tex:match("^\\%a+", i) or tex:sub(i, tex:sub(i, i) == "\\" and i + 1 or i)
+          table.insert(out, d); i = i + #d
+        elseif TEXT_CMDS[name] then           -- text, not math: leave it alone
+          skip_space()
+          if tex:sub(i, i) == "{" then copy_group("{", "}") end
+        elseif name == "sqrt" then            -- \sqrt[3]{x}: an optional argument
+          skip_space()
+          if tex:sub(i, i) == "[" then copy_group("[", "]") end
+        end
+      else                                    -- \\ \{ \| \, ...
+        local two = tex:sub(i, i + 1)
+        table.insert(out, two); i = i + 2
+        if two == "\\\\" then
+          skip_space()
+          if tex:sub(i, i) == "[" then copy_group("[", "]") end
+        end
+      end
+    elseif PLAIN_FENCE[c] then
+      table.insert(out, PLAIN_FENCE[c]); i = i + 1
+    else
+      table.insert(out, c); i = i + 1
+    end
+  end
+  return table.concat(out)
+end
+
+-- \mathrm{relu} comes out as <mstyle mathvariant="normal"><mi>r</mi><mi>e</mi>...</mstyle>;
+-- MathML Core (Chromium) ignores mathvariant on mstyle and draws each one-letter <mi>
+-- italic. A word in one <mi> is upright; one letter gets mathvariant="normal".
+local function upright_words(mathml)
+  return (mathml:gsub('<mstyle mathvariant="normal">(.-)</mstyle>', function(inner)
+    local letters = {}
+    local rest = inner:gsub("<mi>([^<]*)</mi>", function(x) table.insert(letters, x); return "" end)
+    if rest ~= "" or #letters == 0 then return nil end
+    local word = table.concat(letters)
+    if utf8.len(word) == 1 then return '<mi mathvariant="normal">' .. word .. "</mi>" end
+    return "<mi>" .. word .. "</mi>"
+  end))
+end
+
+-- A sign right after an operator, an opening fence or a comma is a sign, not a binary
+-- operator: TeX sets [-5, 5] and h = -3 tight; MathML Core does only when told form="prefix".
+local CLOSERS = { [")"] = true, ["]"] = true, ["}"] = true, ["|"] = true, ["\u{2016}"] = true,
+  ["\u{27E9}"] = true, ["\u{230B}"] = true, ["\u{2309}"] = true, ["!"] = true, ["\u{2032}"] = true }
+local function unary_signs(mathml)
+  for _, sign in ipairs({"\u{2212}", "%+"}) do
+    mathml = mathml:gsub("(<mo[^>]*>)([^<]*)(</mo>)<mo>(" .. sign .. ")</mo>", function(o, x, c, sg)
+      if CLOSERS[x] then return nil end
+      return o .. x .. c .. '<mo form="prefix">' .. sg .. "</mo>"
+    end)
+  end
+  return mathml
+end
+
+-- \tanh, \exp, \max come out as <mo>tanh</mo>, an operator the browser does not know and
+-- pads on both sides ("so, as with  tanh ,"). A function name is an upright identifier
+-- followed by a thin space before its argument, as TeX sets it; \lim under its limit stays.
+local function function_names(mathml)
+  local thin = '<mspace width="0.1667em"></mspace>'
+  mathml = mathml:gsub("<munder><mo>(%a+)</mo>", "<munder><mo\1>%1</mo>")
+  mathml = mathml:gsub("<msup><mo>(%a%a+)</mo>", "<msup><mi\3>%1</mi>")    -- tanh^2
+  mathml = mathml:gsub("<mo>(%a%a+)</mo>", "<mi\2>%1</mi>")
+  mathml = mathml:gsub("(<msup><mi\3>[^<]*</mi><mn>[^<]*</mn></msup>)(<m[in][ >])", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(<mi\2>[^<]*</mi>)(<m[in][ >])", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</m[in]>)(<mi\2>)", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</mfrac>)(<mi\2>)", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</m[in]>)(<msup><mi\3>)", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</mfrac>)(<msup><mi\3>)", "%1" .. thin .. "%2")
+  return (mathml:gsub("<mo\1>", "<mo>"):gsub("<mi[\2\3]>", "<mi>"))
+end
+
+local function escape_xml(s)
+  return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
+end
+
+local function html_math(m)
+  local doc = pandoc.Pandoc({pandoc.Plain({pandoc.Math(m.mathtype, unstretch_fences(m.text))})})
+  local s = pandoc.write(doc, "html5", {html_math_method = "mathml"}):gsub("%s+$", "")
+  if not s:match("^<math") then fail(nil, "math did not become MathML: " .. m.text) end
+  s = function_names(unary_signs(upright_words(s)))
+  s = s:gsub('(<annotation encoding="application/x%-tex">).-(</annotation>)',
+    function(a, b) return a .. escape_xml(m.text) .. b end)
+  if m.mathtype == "DisplayMath" then
+    -- a block that scrolls sideways on a narrow screen, not a page that does
+    s = '<span class="math-display">' .. s .. "</span>"
+  end
+  return pandoc.RawInline("html", s)
+end
+
 -- ---------------------------------------------------------------- chunks
 local function write_inlines(inlines)
   local s = pandoc.write(pandoc.Pandoc({pandoc.Plain(inlines)}), fmt)
@@ -261,6 +413,11 @@ function Pandoc(doc)
     local r = process(b)
     if r.t then table.insert(out, r)
     else for _, x in ipairs(r) do table.insert(out, x) end end
+  end
+  for i, b in ipairs(out) do
+    b = pandoc.walk_block(b, {Inlines = join_spliced_math})
+    if fmt == "html" then b = pandoc.walk_block(b, {Math = html_math}) end
+    out[i] = b
   end
 
   if fmt == "html" then
