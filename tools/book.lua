@@ -80,6 +80,15 @@ local function get_part(el, demo, part)
   return lines, o
 end
 
+-- LaTeX: room to ask for before a code chunk or an output of n lines, so that a header or
+-- a label never ends a page: the whole block when it is short (it is then never split), the
+-- header and its first lines when it is long. extra: lines of header, footer and spacing.
+local KEEP_WHOLE = 24
+local function keep_together(n, extra)
+  local lines = (n <= KEEP_WHOLE and n or 4) + extra
+  return "\\nwneedspace{" .. lines .. "\\nwcodeline}"
+end
+
 local function output_block(el)
   local demo, part = el.attributes.of, el.attributes.part
   if not demo or demo == "" then fail(el, "output div without of=\"demoN\"") end
@@ -89,7 +98,7 @@ local function output_block(el)
   if fmt == "latex" then
     local text = table.concat(lines, "\n")
     if text:find("\\end{Verbatim}", 1, true) then fail(el, "output contains \\end{Verbatim}") end
-    return pandoc.RawBlock("latex",
+    return pandoc.RawBlock("latex", keep_together(#lines, 2) ..
       "\\begin{nwoutput}\n\\begin{Verbatim}[xleftmargin=0.9em,frame=leftline,framerule=0.8pt,"
       .. "rulecolor=\\color{black!35},framesep=0.7em,formatcom=\\color{black!80}]\n"
       .. text .. "\n\\end{Verbatim}\n\\end{nwoutput}")
@@ -350,12 +359,20 @@ local function chunk_blocks(el)
   local head = write_inlines(pandoc.utils.blocks_to_inlines(header.content))
   local foot = footer and write_inlines(pandoc.utils.blocks_to_inlines(footer.content)) or ""
   return {
+    pandoc.RawBlock("latex", keep_together(select(2, code.text:gsub("\n", "")) + 1, 3)),
     pandoc.RawBlock("latex",
       "\\begin{nwchunk}\\nwchunkheader{" .. id .. "}{" .. head .. "}"),
     pandoc.RawBlock("latex", raw),
     pandoc.RawBlock("latex", "\\nopagebreak"),
     pandoc.RawBlock("latex", "\\nwchunkfooter{" .. foot .. "}\\end{nwchunk}"),
   }
+end
+
+-- LaTeX: inline code may break after an underscore, so that a long test name such as
+-- test_sum_times_product_grads_match_central_differences does not run into the margin.
+local function breakable_code(el)
+  local s = write_inlines({el})
+  return pandoc.RawInline("latex", (s:gsub("\\_", "\\_\\allowbreak{}")))
 end
 
 -- ---------------------------------------------------------------- walking
@@ -416,7 +433,8 @@ function Pandoc(doc)
   end
   for i, b in ipairs(out) do
     b = pandoc.walk_block(b, {Inlines = join_spliced_math})
-    if fmt == "html" then b = pandoc.walk_block(b, {Math = html_math}) end
+    if fmt == "html" then b = pandoc.walk_block(b, {Math = html_math})
+    elseif b.t ~= "Header" then b = pandoc.walk_block(b, {Code = breakable_code}) end
     out[i] = b
   end
 
@@ -468,7 +486,15 @@ function Pandoc(doc)
 \newcommand{\nwchunkfooter}[1]{\vspace{-0.7\baselineskip}\noindent{\footnotesize\color{black!65}#1}\par}
 \newenvironment{nwoutput}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M\noindent{\footnotesize\sffamily\color{black!60}Output}\par\nopagebreak\vspace{-0.5\baselineskip}\nopagebreak}{\par\endgroup\addvspace{\medskipamount}}
 \newcommand{\nwuse}[1]{{\rmfamily\itshape #1}}
+% keep a chunk header or an Output label with what follows: break the page here
+% unless #1 of room is left on it (needspace's \Needspace, written out)
+\newlength{\nwcodeline}\setlength{\nwcodeline}{11pt}
+\newcommand{\nwneedspace}[1]{\par\begingroup\setlength{\dimen@}{#1}%
+  \setlength{\dimen@ii}{\pagegoal}\addtolength{\dimen@ii}{-\pagetotal}%
+  \ifdim\dimen@>\dimen@ii \ifdim\dimen@ii>\z@\vfil\fi\break\fi\endgroup}
 \makeatother
+% pages end where the text ends, instead of stretching the space around figures and chunks
+\raggedbottom
 ]]
     local gp = meta["latex-graphicspath"]
     if gp then
