@@ -13,6 +13,9 @@
 --           booktitle (default below), source / chapter-label (set by nw2md).
 
 local BOOK_TITLE = "Backpropagation in C: a literate micrograd"
+local BOOK_BUILDS = "A scalar automatic-differentiation engine, and a small neural-network "
+  .. "library on top of it, built step by step in plain C11: every line explained, every "
+  .. "chapter ending with a program that runs and tests that prove it."
 
 local stringify = pandoc.utils.stringify
 local fmt = FORMAT:match("latex") and "latex" or "html"
@@ -419,6 +422,64 @@ local function number_headers(blocks, label)
   end
 end
 
+-- ---------------------------------------------------------------- PDF title page
+local function latex_escape(x)
+  return (x:gsub("[\\{}$&#^_%%~]", function(c)
+    if c == "\\" then return "\\textbackslash{}" end
+    if c == "^" or c == "~" then return "\\string" .. c end
+    return "\\" .. c
+  end))
+end
+
+-- \maketitle becomes a title page (title, subtitle, what the book builds, version and date,
+-- both passed in by tools/weave-pdf as metadata) and, on the next page, the colophon.
+local function title_page(meta)
+  local full = stringify(meta.booktitle)
+  local title, subtitle = full:match("^(.-):%s+(.+)$")
+  if not title then title, subtitle = full, "" end
+  local version = meta.version and stringify(meta.version) or "unknown"
+  local date = meta.date and stringify(meta.date) or ""
+  return [[
+\makeatletter
+\renewcommand{\maketitle}{%
+\begin{titlepage}
+\centering
+\vspace*{0.16\textheight}
+{\fontsize{30}{36}\selectfont\bfseries ]] .. latex_escape(title) .. [[\par}
+\vspace{1.2em}
+{\LARGE\itshape ]] .. latex_escape(subtitle) .. [[\par}
+\vspace{3em}
+\begin{minipage}{0.72\textwidth}\centering\large
+]] .. latex_escape(BOOK_BUILDS) .. [[
+
+\end{minipage}
+\vfill
+{\small Version ]] .. latex_escape(version) .. [[\\[0.3em] ]] .. latex_escape(date) .. [[\par}
+\vspace*{0.05\textheight}
+\end{titlepage}
+\thispagestyle{empty}
+\vspace*{\fill}
+\begin{minipage}{0.8\textwidth}\small
+\textbf{Colophon.} This book is a literate program. Its one source is a set of noweb files,
+one per chapter: prose in pandoc Markdown around named chunks of C. \emph{Tangling} them with
+noweb's \texttt{notangle} gives the C of the engine as it stands at the end of each chapter;
+each of these snapshots is compiled with gcc (\texttt{-std=c11 -Wall -Wextra -Wpedantic
+-Werror}), its program is run, and its checkpoint tests are run with the Check unit-test
+framework. \emph{Weaving} them through a noweb back end and pandoc gives this PDF, typeset by
+pdf\LaTeX{} in Latin Modern, and an HTML edition. The expression graphs are drawn by graphviz
+from the DOT files the programs write, the plots by gnuplot from the data they write, and every
+number in the text that a program can print is taken from its output. The HTML edition also
+shows, for every chapter, the code as it stands after it and what the chapter changed.
+
+\medskip
+Version ]] .. latex_escape(version) .. [[, ]] .. latex_escape(date) .. [[.
+\end{minipage}
+\clearpage
+}
+\makeatother
+]]
+end
+
 function Pandoc(doc)
   local meta = doc.meta
   if meta.builddir then builddir = stringify(meta.builddir) end
@@ -492,6 +553,9 @@ function Pandoc(doc)
 \newcommand{\nwneedspace}[1]{\par\begingroup\setlength{\dimen@}{#1}%
   \setlength{\dimen@ii}{\pagegoal}\addtolength{\dimen@ii}{-\pagetotal}%
   \ifdim\dimen@>\dimen@ii \ifdim\dimen@ii>\z@\vfil\fi\break\fi\endgroup}
+% figures at one scale: 85% of their natural size (graphviz and gnuplot both set their text in
+% 11pt Helvetica, which comes out near the body text), smaller only when wider than the text
+\def\maxwidth{\ifdim0.85\Gin@nat@width>\linewidth\linewidth\else0.85\Gin@nat@width\fi}
 \makeatother
 % pages end where the text ends, instead of stretching the space around figures and chunks
 \raggedbottom
@@ -500,6 +564,7 @@ function Pandoc(doc)
     if gp then
       preamble = preamble .. "\\usepackage{graphicx}\\graphicspath{{" .. stringify(gp) .. "/}}\n"
     end
+    preamble = preamble .. title_page(meta)
     table.insert(list, pandoc.MetaBlocks({pandoc.RawBlock("latex", preamble)}))
     meta["header-includes"] = pandoc.MetaList(list)
   end
