@@ -378,6 +378,54 @@ local function breakable_code(el)
   return pandoc.RawInline("latex", (s:gsub("\\_", "\\_\\allowbreak{}")))
 end
 
+-- ---------------------------------------------------------------- the code as it stands
+-- A listing of a snapshot's file or of a chapter's changes (tools/nw2md writes it as a code
+-- block of class "snapshot"; its attribute lines= holds, for each line, "kind,href,label,name":
+-- kind c (unchanged), a (added), d (removed), s (unchanged lines left out)). HTML: the code
+-- highlighted as C, each line led by a link to the chunk it comes from, labelled where a new
+-- run of lines from one chunk starts.
+local function pct_decode(x)
+  return (x:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+end
+
+local function snapshot_block(el)
+  local rows = {}
+  for entry in ((el.attributes.lines or "") .. ";"):gmatch("([^;]*);") do
+    local k, href, label, name = entry:match("^(%a),([^,]*),([^,]*),(.*)$")
+    if not k then fail(el, "malformed lines= entry in listing " .. el.identifier .. ": " .. entry) end
+    table.insert(rows, {kind = k, href = href, label = label, name = pct_decode(name)})
+  end
+  local diff = false
+  for _, r in ipairs(rows) do if r.kind ~= "c" then diff = true end end
+  local id = el.identifier
+  local raw = write_block(pandoc.CodeBlock(el.text, pandoc.Attr(id, {"c"})))
+  local prev, seen = nil, 0
+  local CLASS = {c = "same", a = "added", d = "removed", s = "skipped"}
+  local MARK = {c = " ", a = "+", d = "\u{2212}", s = " "}
+  raw = raw:gsub('<span id="' .. escape_pattern(id) .. '%-(%d+)"><a href="[^"]*" aria%-hidden="true" tabindex="%-1"></a>',
+    function(n)
+      local r = rows[tonumber(n)]
+      if not r then fail(el, "listing " .. id .. ": no provenance for line " .. n) end
+      seen = seen + 1
+      local gutter
+      if r.href ~= "" then
+        local text = r.label ~= prev and r.label or ""
+        prev = r.label
+        gutter = '<a class="from" href="' .. escape_xml(r.href) .. '" title="' .. r.label .. " \u{27E8}"
+          .. escape_xml(r.name):gsub('"', "&quot;") .. '\u{27E9}">' .. text .. "</a>"
+      else
+        prev = nil
+        gutter = '<span class="from"></span>'
+      end
+      if diff then gutter = gutter .. '<span class="mark">' .. MARK[r.kind] .. "</span>" end
+      return '<span id="' .. id .. "-" .. n .. '" class="line ' .. CLASS[r.kind] .. '">' .. gutter
+    end)
+  if seen ~= #rows then
+    fail(el, "listing " .. id .. ": " .. #rows .. " lines of provenance, " .. seen .. " lines of code")
+  end
+  return pandoc.RawBlock("html", '<div class="listing' .. (diff and " diff" or "") .. '">' .. raw .. "</div>")
+end
+
 -- ---------------------------------------------------------------- walking
 local block_filter = {
   Span = function(el)
@@ -394,6 +442,9 @@ local function process(block)
   end
   if block.t == "Div" and block.classes:includes("output") then
     return output_block(block)
+  end
+  if block.t == "CodeBlock" and block.classes:includes("snapshot") and fmt == "html" then
+    return snapshot_block(block)
   end
   if block.t == "Div" and block.classes:includes("nwfile") then
     source = block.attributes.source
