@@ -591,6 +591,7 @@ function Pandoc(doc)
     local preamble = [[
 \usepackage{xcolor}
 \usepackage{fancyvrb}
+\usepackage{multicol}
 \fvset{fontsize=\footnotesize}
 \makeatletter
 \newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
@@ -604,6 +605,19 @@ function Pandoc(doc)
 \newcommand{\nwneedspace}[1]{\par\begingroup\setlength{\dimen@}{#1}%
   \setlength{\dimen@ii}{\pagegoal}\addtolength{\dimen@ii}{-\pagetotal}%
   \ifdim\dimen@>\dimen@ii \ifdim\dimen@ii>\z@\vfil\fi\break\fi\endgroup}
+% the two indexes (tools/nw2md writes the entries into the chunk headers; tools/weave-pdf
+% runs makeindex on \jobname-ident.idx and \jobname-chunks.idx between the LaTeX runs)
+\newwrite\nwidx@ident \newwrite\nwidx@chunks
+\AtBeginDocument{\immediate\openout\nwidx@ident=\jobname-ident.idx
+  \immediate\openout\nwidx@chunks=\jobname-chunks.idx}
+\newcommand{\nwidx}[2]{\expandafter\write\csname nwidx@#1\endcsname{\string\indexentry{\unexpanded{#2}}{\thepage}}}
+\newcommand{\nwdefpage}[1]{\textbf{\hyperpage{#1}}}
+\newcommand{\nwchunkname}[1]{$\langle${#1}$\rangle$}
+\newenvironment{nwindex}{\begin{multicols}{2}\small\setlength{\parindent}{0pt}%
+  \setlength{\parskip}{0pt plus 0.3pt}\raggedright\let\item\@idxitem}{\end{multicols}}
+\newcommand{\nwprintindex}[3]{\clearpage\phantomsection\addcontentsline{toc}{chapter}{#2}%
+  \chapter*{#2}\markboth{#2}{#2}{\small #3\par}\bigskip
+  \IfFileExists{\jobname-#1.ind}{\input{\jobname-#1.ind}}{(The index is made on the next run.)}}
 % figures at one scale: 85% of their natural size (graphviz and gnuplot both set their text in
 % 11pt Helvetica, which comes out near the body text), smaller only when wider than the text
 \def\maxwidth{\ifdim0.85\Gin@nat@width>\linewidth\linewidth\else0.85\Gin@nat@width\fi}
