@@ -13,6 +13,9 @@
 --           booktitle (default below), source / chapter-label (set by nw2md).
 
 local BOOK_TITLE = "Backpropagation in C: a literate micrograd"
+local BOOK_BUILDS = "A scalar automatic-differentiation engine, and a small neural-network "
+  .. "library on top of it, built step by step in plain C11: every line explained, every "
+  .. "chapter ending with a program that runs and tests that prove it."
 
 local stringify = pandoc.utils.stringify
 local fmt = FORMAT:match("latex") and "latex" or "html"
@@ -80,6 +83,15 @@ local function get_part(el, demo, part)
   return lines, o
 end
 
+-- LaTeX: room to ask for before a code chunk or an output of n lines, so that a header or
+-- a label never ends a page: the whole block when it is short (it is then never split), the
+-- header and its first lines when it is long. extra: lines of header, footer and spacing.
+local KEEP_WHOLE = 24
+local function keep_together(n, extra)
+  local lines = (n <= KEEP_WHOLE and n or 4) + extra
+  return "\\nwneedspace{" .. lines .. "\\nwcodeline}"
+end
+
 local function output_block(el)
   local demo, part = el.attributes.of, el.attributes.part
   if not demo or demo == "" then fail(el, "output div without of=\"demoN\"") end
@@ -89,7 +101,7 @@ local function output_block(el)
   if fmt == "latex" then
     local text = table.concat(lines, "\n")
     if text:find("\\end{Verbatim}", 1, true) then fail(el, "output contains \\end{Verbatim}") end
-    return pandoc.RawBlock("latex",
+    return pandoc.RawBlock("latex", keep_together(#lines, 2) ..
       "\\begin{nwoutput}\n\\begin{Verbatim}[xleftmargin=0.9em,frame=leftline,framerule=0.8pt,"
       .. "rulecolor=\\color{black!35},framesep=0.7em,formatcom=\\color{black!80}]\n"
       .. text .. "\n\\end{Verbatim}\n\\end{nwoutput}")
@@ -131,6 +143,158 @@ local function value_inline(el)
     end
   end
   fail(el, "unknown key '" .. key .. "' in part [values] of " .. demo .. " (" .. o.path .. ")")
+end
+
+-- ---------------------------------------------------------------- math
+-- A number spliced in after math reads as one formula: "$h =$ [h]" and "$h$ = [h]" become
+-- the single formula "h = 0.001" (no double space, the "=" inside the math).
+local function join_spliced_math(inlines)
+  local out, i = {}, 1
+  local function inline_math(x) return x and x.t == "Math" and x.mathtype == "InlineMath" end
+  while i <= #inlines do
+    local a = inlines[i]
+    local s1, e, s2, b = inlines[i + 1], inlines[i + 2], inlines[i + 3], inlines[i + 4]
+    if inline_math(a) and a.text:match("=%s*$") and s1 and s1.t == "Space" and inline_math(e) then
+      a = pandoc.Math("InlineMath", a.text:gsub("%s*$", "") .. " " .. e.text)
+      inlines[i + 2] = a
+      i = i + 2
+    elseif inline_math(a) and s1 and s1.t == "Space" and e and e.t == "Str" and e.text == "="
+        and s2 and s2.t == "Space" and inline_math(b) then
+      inlines[i + 4] = pandoc.Math("InlineMath", a.text .. " = " .. b.text)
+      i = i + 4
+    else
+      table.insert(out, a)
+      i = i + 1
+    end
+  end
+  return out
+end
+
+-- HTML math. texmath pairs every matching "(" and ")" into a fence marked stretchy="true",
+-- which Chromium draws with extra space ("f ( x )"). Only \left, \right and \big... fences
+-- are meant to stretch: every other parenthesis, bracket and bar is rewritten to \lparen,
+-- \rparen, \lbrack, \rbrack, \vert, which texmath writes as stretchy="false". The TeX shown
+-- in the annotation stays as written.
+local FENCE_CMDS = { left = true, right = true, middle = true, big = true, Big = true,
+  bigg = true, Bigg = true, bigl = true, bigr = true, Bigl = true, Bigr = true,
+  biggl = true, biggr = true, Biggl = true, Biggr = true }
+local TEXT_CMDS = { text = true, textrm = true, textit = true, textbf = true, mbox = true,
+  operatorname = true }
+local PLAIN_FENCE = { ["("] = "\\lparen ", [")"] = "\\rparen ", ["["] = "\\lbrack ",
+  ["]"] = "\\rbrack ", ["|"] = "\\vert " }
+
+local function unstretch_fences(tex)
+  local out, i, n = {}, 1, #tex
+  local function copy_group(open, close)   -- a balanced {...} or [...] starting at i
+    local depth, j = 0, i
+    while j <= n do
+      local c = tex:sub(j, j)
+      if c == "\\" then j = j + 1
+      elseif c == open then depth = depth + 1
+      elseif c == close then depth = depth - 1; if depth == 0 then break end
+      end
+      j = j + 1
+    end
+    table.insert(out, tex:sub(i, j)); i = j + 1
+  end
+  local function skip_space()
+    local sp = tex:match("^%s*", i); table.insert(out, sp); i = i + #sp
+  end
+  while i <= n do
+    local c = tex:sub(i, i)
+    if c == "\\" then
+      local name = tex:match("^%a+", i + 1)
+      if name then
+        table.insert(out, "\\" .. name); i = i + 1 + #name
+        if FENCE_CMDS[name] then              -- the delimiter after it is meant to stretch
+          skip_space()
+          local d = tex:match("^\\%a+", i) or tex:sub(i, tex:sub(i, i) == "\\" and i + 1 or i)
+          table.insert(out, d); i = i + #d
+        elseif TEXT_CMDS[name] then           -- text, not math: leave it alone
+          skip_space()
+          if tex:sub(i, i) == "{" then copy_group("{", "}") end
+        elseif name == "sqrt" then            -- \sqrt[3]{x}: an optional argument
+          skip_space()
+          if tex:sub(i, i) == "[" then copy_group("[", "]") end
+        end
+      else                                    -- \\ \{ \| \, ...
+        local two = tex:sub(i, i + 1)
+        table.insert(out, two); i = i + 2
+        if two == "\\\\" then
+          skip_space()
+          if tex:sub(i, i) == "[" then copy_group("[", "]") end
+        end
+      end
+    elseif PLAIN_FENCE[c] then
+      table.insert(out, PLAIN_FENCE[c]); i = i + 1
+    else
+      table.insert(out, c); i = i + 1
+    end
+  end
+  return table.concat(out)
+end
+
+-- \mathrm{relu} comes out as <mstyle mathvariant="normal"><mi>r</mi><mi>e</mi>...</mstyle>;
+-- MathML Core (Chromium) ignores mathvariant on mstyle and draws each one-letter <mi>
+-- italic. A word in one <mi> is upright; one letter gets mathvariant="normal".
+local function upright_words(mathml)
+  return (mathml:gsub('<mstyle mathvariant="normal">(.-)</mstyle>', function(inner)
+    local letters = {}
+    local rest = inner:gsub("<mi>([^<]*)</mi>", function(x) table.insert(letters, x); return "" end)
+    if rest ~= "" or #letters == 0 then return nil end
+    local word = table.concat(letters)
+    if utf8.len(word) == 1 then return '<mi mathvariant="normal">' .. word .. "</mi>" end
+    return "<mi>" .. word .. "</mi>"
+  end))
+end
+
+-- A sign right after an operator, an opening fence or a comma is a sign, not a binary
+-- operator: TeX sets [-5, 5] and h = -3 tight; MathML Core does only when told form="prefix".
+local CLOSERS = { [")"] = true, ["]"] = true, ["}"] = true, ["|"] = true, ["\u{2016}"] = true,
+  ["\u{27E9}"] = true, ["\u{230B}"] = true, ["\u{2309}"] = true, ["!"] = true, ["\u{2032}"] = true }
+local function unary_signs(mathml)
+  for _, sign in ipairs({"\u{2212}", "%+"}) do
+    mathml = mathml:gsub("(<mo[^>]*>)([^<]*)(</mo>)<mo>(" .. sign .. ")</mo>", function(o, x, c, sg)
+      if CLOSERS[x] then return nil end
+      return o .. x .. c .. '<mo form="prefix">' .. sg .. "</mo>"
+    end)
+  end
+  return mathml
+end
+
+-- \tanh, \exp, \max come out as <mo>tanh</mo>, an operator the browser does not know and
+-- pads on both sides ("so, as with  tanh ,"). A function name is an upright identifier
+-- followed by a thin space before its argument, as TeX sets it; \lim under its limit stays.
+local function function_names(mathml)
+  local thin = '<mspace width="0.1667em"></mspace>'
+  mathml = mathml:gsub("<munder><mo>(%a+)</mo>", "<munder><mo\1>%1</mo>")
+  mathml = mathml:gsub("<msup><mo>(%a%a+)</mo>", "<msup><mi\3>%1</mi>")    -- tanh^2
+  mathml = mathml:gsub("<mo>(%a%a+)</mo>", "<mi\2>%1</mi>")
+  mathml = mathml:gsub("(<msup><mi\3>[^<]*</mi><mn>[^<]*</mn></msup>)(<m[in][ >])", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(<mi\2>[^<]*</mi>)(<m[in][ >])", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</m[in]>)(<mi\2>)", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</mfrac>)(<mi\2>)", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</m[in]>)(<msup><mi\3>)", "%1" .. thin .. "%2")
+  mathml = mathml:gsub("(</mfrac>)(<msup><mi\3>)", "%1" .. thin .. "%2")
+  return (mathml:gsub("<mo\1>", "<mo>"):gsub("<mi[\2\3]>", "<mi>"))
+end
+
+local function escape_xml(s)
+  return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
+end
+
+local function html_math(m)
+  local doc = pandoc.Pandoc({pandoc.Plain({pandoc.Math(m.mathtype, unstretch_fences(m.text))})})
+  local s = pandoc.write(doc, "html5", {html_math_method = "mathml"}):gsub("%s+$", "")
+  if not s:match("^<math") then fail(nil, "math did not become MathML: " .. m.text) end
+  s = function_names(unary_signs(upright_words(s)))
+  s = s:gsub('(<annotation encoding="application/x%-tex">).-(</annotation>)',
+    function(a, b) return a .. escape_xml(m.text) .. b end)
+  if m.mathtype == "DisplayMath" then
+    -- a block that scrolls sideways on a narrow screen, not a page that does
+    s = '<span class="math-display">' .. s .. "</span>"
+  end
+  return pandoc.RawInline("html", s)
 end
 
 -- ---------------------------------------------------------------- chunks
@@ -198,12 +362,68 @@ local function chunk_blocks(el)
   local head = write_inlines(pandoc.utils.blocks_to_inlines(header.content))
   local foot = footer and write_inlines(pandoc.utils.blocks_to_inlines(footer.content)) or ""
   return {
+    pandoc.RawBlock("latex", keep_together(select(2, code.text:gsub("\n", "")) + 1, 3)),
     pandoc.RawBlock("latex",
       "\\begin{nwchunk}\\nwchunkheader{" .. id .. "}{" .. head .. "}"),
     pandoc.RawBlock("latex", raw),
     pandoc.RawBlock("latex", "\\nopagebreak"),
     pandoc.RawBlock("latex", "\\nwchunkfooter{" .. foot .. "}\\end{nwchunk}"),
   }
+end
+
+-- LaTeX: inline code may break after an underscore, so that a long test name such as
+-- test_sum_times_product_grads_match_central_differences does not run into the margin.
+local function breakable_code(el)
+  local s = write_inlines({el})
+  return pandoc.RawInline("latex", (s:gsub("\\_", "\\_\\allowbreak{}")))
+end
+
+-- ---------------------------------------------------------------- the code as it stands
+-- A listing of a snapshot's file or of a chapter's changes (tools/nw2md writes it as a code
+-- block of class "snapshot"; its attribute lines= holds, for each line, "kind,href,label,name":
+-- kind c (unchanged), a (added), d (removed), s (unchanged lines left out)). HTML: the code
+-- highlighted as C, each line led by a link to the chunk it comes from, labelled where a new
+-- run of lines from one chunk starts.
+local function pct_decode(x)
+  return (x:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+end
+
+local function snapshot_block(el)
+  local rows = {}
+  for entry in ((el.attributes.lines or "") .. ";"):gmatch("([^;]*);") do
+    local k, href, label, name = entry:match("^(%a),([^,]*),([^,]*),(.*)$")
+    if not k then fail(el, "malformed lines= entry in listing " .. el.identifier .. ": " .. entry) end
+    table.insert(rows, {kind = k, href = href, label = label, name = pct_decode(name)})
+  end
+  local diff = false
+  for _, r in ipairs(rows) do if r.kind ~= "c" then diff = true end end
+  local id = el.identifier
+  local raw = write_block(pandoc.CodeBlock(el.text, pandoc.Attr(id, {"c"})))
+  local prev, seen = nil, 0
+  local CLASS = {c = "same", a = "added", d = "removed", s = "skipped"}
+  local MARK = {c = " ", a = "+", d = "\u{2212}", s = " "}
+  raw = raw:gsub('<span id="' .. escape_pattern(id) .. '%-(%d+)"><a href="[^"]*" aria%-hidden="true" tabindex="%-1"></a>',
+    function(n)
+      local r = rows[tonumber(n)]
+      if not r then fail(el, "listing " .. id .. ": no provenance for line " .. n) end
+      seen = seen + 1
+      local gutter
+      if r.href ~= "" then
+        local text = r.label ~= prev and r.label or ""
+        prev = r.label
+        gutter = '<a class="from" href="' .. escape_xml(r.href) .. '" title="' .. r.label .. " \u{27E8}"
+          .. escape_xml(r.name):gsub('"', "&quot;") .. '\u{27E9}">' .. text .. "</a>"
+      else
+        prev = nil
+        gutter = '<span class="from"></span>'
+      end
+      if diff then gutter = gutter .. '<span class="mark">' .. MARK[r.kind] .. "</span>" end
+      return '<span id="' .. id .. "-" .. n .. '" class="line ' .. CLASS[r.kind] .. '">' .. gutter
+    end)
+  if seen ~= #rows then
+    fail(el, "listing " .. id .. ": " .. #rows .. " lines of provenance, " .. seen .. " lines of code")
+  end
+  return pandoc.RawBlock("html", '<div class="listing' .. (diff and " diff" or "") .. '">' .. raw .. "</div>")
 end
 
 -- ---------------------------------------------------------------- walking
@@ -222,6 +442,9 @@ local function process(block)
   end
   if block.t == "Div" and block.classes:includes("output") then
     return output_block(block)
+  end
+  if block.t == "CodeBlock" and block.classes:includes("snapshot") and fmt == "html" then
+    return snapshot_block(block)
   end
   if block.t == "Div" and block.classes:includes("nwfile") then
     source = block.attributes.source
@@ -250,6 +473,64 @@ local function number_headers(blocks, label)
   end
 end
 
+-- ---------------------------------------------------------------- PDF title page
+local function latex_escape(x)
+  return (x:gsub("[\\{}$&#^_%%~]", function(c)
+    if c == "\\" then return "\\textbackslash{}" end
+    if c == "^" or c == "~" then return "\\string" .. c end
+    return "\\" .. c
+  end))
+end
+
+-- \maketitle becomes a title page (title, subtitle, what the book builds, version and date,
+-- both passed in by tools/weave-pdf as metadata) and, on the next page, the colophon.
+local function title_page(meta)
+  local full = stringify(meta.booktitle)
+  local title, subtitle = full:match("^(.-):%s+(.+)$")
+  if not title then title, subtitle = full, "" end
+  local version = meta.version and stringify(meta.version) or "unknown"
+  local date = meta.date and stringify(meta.date) or ""
+  return [[
+\makeatletter
+\renewcommand{\maketitle}{%
+\begin{titlepage}
+\centering
+\vspace*{0.16\textheight}
+{\fontsize{30}{36}\selectfont\bfseries ]] .. latex_escape(title) .. [[\par}
+\vspace{1.2em}
+{\LARGE\itshape ]] .. latex_escape(subtitle) .. [[\par}
+\vspace{3em}
+\begin{minipage}{0.72\textwidth}\centering\large
+]] .. latex_escape(BOOK_BUILDS) .. [[
+
+\end{minipage}
+\vfill
+{\small Version ]] .. latex_escape(version) .. [[\\[0.3em] ]] .. latex_escape(date) .. [[\par}
+\vspace*{0.05\textheight}
+\end{titlepage}
+\thispagestyle{empty}
+\vspace*{\fill}
+\begin{minipage}{0.8\textwidth}\small
+\textbf{Colophon.} This book is a literate program. Its one source is a set of noweb files,
+one per chapter: prose in pandoc Markdown around named chunks of C. \emph{Tangling} them with
+noweb's \texttt{notangle} gives the C of the engine as it stands at the end of each chapter;
+each of these snapshots is compiled with gcc (\texttt{-std=c11 -Wall -Wextra -Wpedantic
+-Werror}), its program is run, and its checkpoint tests are run with the Check unit-test
+framework. \emph{Weaving} them through a noweb back end and pandoc gives this PDF, typeset by
+pdf\LaTeX{} in Latin Modern, and an HTML edition. The expression graphs are drawn by graphviz
+from the DOT files the programs write, the plots by gnuplot from the data they write, and every
+number in the text that a program can print is taken from its output. The HTML edition also
+shows, for every chapter, the code as it stands after it and what the chapter changed.
+
+\medskip
+Version ]] .. latex_escape(version) .. [[, ]] .. latex_escape(date) .. [[.
+\end{minipage}
+\clearpage
+}
+\makeatother
+]]
+end
+
 function Pandoc(doc)
   local meta = doc.meta
   if meta.builddir then builddir = stringify(meta.builddir) end
@@ -261,6 +542,12 @@ function Pandoc(doc)
     local r = process(b)
     if r.t then table.insert(out, r)
     else for _, x in ipairs(r) do table.insert(out, x) end end
+  end
+  for i, b in ipairs(out) do
+    b = pandoc.walk_block(b, {Inlines = join_spliced_math})
+    if fmt == "html" then b = pandoc.walk_block(b, {Math = html_math})
+    elseif b.t ~= "Header" then b = pandoc.walk_block(b, {Code = breakable_code}) end
+    out[i] = b
   end
 
   if fmt == "html" then
@@ -304,6 +591,7 @@ function Pandoc(doc)
     local preamble = [[
 \usepackage{xcolor}
 \usepackage{fancyvrb}
+\usepackage{multicol}
 \fvset{fontsize=\footnotesize}
 \makeatletter
 \newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
@@ -311,12 +599,37 @@ function Pandoc(doc)
 \newcommand{\nwchunkfooter}[1]{\vspace{-0.7\baselineskip}\noindent{\footnotesize\color{black!65}#1}\par}
 \newenvironment{nwoutput}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M\noindent{\footnotesize\sffamily\color{black!60}Output}\par\nopagebreak\vspace{-0.5\baselineskip}\nopagebreak}{\par\endgroup\addvspace{\medskipamount}}
 \newcommand{\nwuse}[1]{{\rmfamily\itshape #1}}
+% keep a chunk header or an Output label with what follows: break the page here
+% unless #1 of room is left on it (needspace's \Needspace, written out)
+\newlength{\nwcodeline}\setlength{\nwcodeline}{11pt}
+\newcommand{\nwneedspace}[1]{\par\begingroup\setlength{\dimen@}{#1}%
+  \setlength{\dimen@ii}{\pagegoal}\addtolength{\dimen@ii}{-\pagetotal}%
+  \ifdim\dimen@>\dimen@ii \ifdim\dimen@ii>\z@\vfil\fi\break\fi\endgroup}
+% the two indexes (tools/nw2md writes the entries into the chunk headers; tools/weave-pdf
+% runs makeindex on \jobname-ident.idx and \jobname-chunks.idx between the LaTeX runs)
+\newwrite\nwidx@ident \newwrite\nwidx@chunks
+\AtBeginDocument{\immediate\openout\nwidx@ident=\jobname-ident.idx
+  \immediate\openout\nwidx@chunks=\jobname-chunks.idx}
+\newcommand{\nwidx}[2]{\expandafter\write\csname nwidx@#1\endcsname{\string\indexentry{\unexpanded{#2}}{\thepage}}}
+\newcommand{\nwdefpage}[1]{\textbf{\hyperpage{#1}}}
+\newcommand{\nwchunkname}[1]{$\langle${#1}$\rangle$}
+\newenvironment{nwindex}{\begin{multicols}{2}\small\setlength{\parindent}{0pt}%
+  \setlength{\parskip}{0pt plus 0.3pt}\raggedright\let\item\@idxitem}{\end{multicols}}
+\newcommand{\nwprintindex}[3]{\clearpage\phantomsection\addcontentsline{toc}{chapter}{#2}%
+  \chapter*{#2}\markboth{#2}{#2}{\small #3\par}\bigskip
+  \IfFileExists{\jobname-#1.ind}{\input{\jobname-#1.ind}}{(The index is made on the next run.)}}
+% figures at one scale: 85% of their natural size (graphviz and gnuplot both set their text in
+% 11pt Helvetica, which comes out near the body text), smaller only when wider than the text
+\def\maxwidth{\ifdim0.85\Gin@nat@width>\linewidth\linewidth\else0.85\Gin@nat@width\fi}
 \makeatother
+% pages end where the text ends, instead of stretching the space around figures and chunks
+\raggedbottom
 ]]
     local gp = meta["latex-graphicspath"]
     if gp then
       preamble = preamble .. "\\usepackage{graphicx}\\graphicspath{{" .. stringify(gp) .. "/}}\n"
     end
+    preamble = preamble .. title_page(meta)
     table.insert(list, pandoc.MetaBlocks({pandoc.RawBlock("latex", preamble)}))
     meta["header-includes"] = pandoc.MetaList(list)
   end
