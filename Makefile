@@ -30,7 +30,8 @@ VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
              --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 
 DEPS := build/.deps
-FUZZERS := build/fuzz/engine   # the libFuzzer targets (see "fuzzing" below); set before check
+FUZZERS := build/fuzz/engine build/fuzz/readers   # libFuzzer targets ("fuzzing" below)
+SPEED   := $(if $(wildcard chapters/C-*.nw),build/appendixC/speed)   # appendix C's program
 
 .PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz \
         bench train trainer-tests \
@@ -134,8 +135,9 @@ $(BENCH_OUT): $(BENCH)
 	{ echo '[bench]'; cat $@.raw; echo '[values]'; grep -v '^#' $@.raw | cut -d' ' -f1,2; } > $@.tmp
 	rm -f $@.raw && mv $@.tmp $@
 
-bench: $(DEPS) $(BENCH) ## run the benchmark of the moons training (Values, ns per Value, memory)
+bench: $(DEPS) $(BENCH) $(SPEED) ## run the benchmarks: chapter 6's moons training, and appendix C's fast pass
 	$(BENCH)
+	$(if $(SPEED),$(SPEED) --bench)
 
 train: $(DEPS) $(TRAIN) ## build the trainer build/chapter6/train and run it (see train --help)
 	$(TRAIN)
@@ -147,7 +149,8 @@ endif
 # ---- appendix programs ------------------------------------------------------------------
 # An appendix X-name.nw other than A (the solutions) defines root files NAME.c: programs
 # compiled against the last snapshot's library. Each runs in build/appendixX/run/ and its
-# output, build/appendixX/NAME.out, is woven into the book like a demo's.
+# output, build/appendixX/NAME.out, is woven into the book like a demo's; its chX_*.gp and the
+# DOT files chX_*.dot it writes become figures, as a chapter's do.
 PROGRAM_APPENDICES := $(filter-out chapters/A-%,$(APPENDICES))
 appendix_letter = $(firstword $(subst -, ,$(notdir $(1))))
 
@@ -164,10 +167,12 @@ build/appendix$(2)/programs.stamp: build/appendix$(2)/src/.tangled build/chapter
 	    (cd build/appendix$(2)/run && ../$$$$p > ../$$$$p.out.tmp); \
 	    mv build/appendix$(2)/$$$$p.out.tmp build/appendix$(2)/$$$$p.out; \
 	done
+	tools/figures $(2) build/appendix$(2) build/book/fig
 	touch $$@
 endef
 $(foreach f,$(PROGRAM_APPENDICES),$(eval $(call APPENDIX,$(f),$(call appendix_letter,$(f)))))
 APPENDIX_STAMPS := $(foreach f,$(PROGRAM_APPENDICES),build/appendix$(call appendix_letter,$(f))/programs.stamp)
+$(SPEED): build/appendixC/programs.stamp
 
 # ---- the book ---------------------------------------------------------------------------
 
@@ -203,7 +208,7 @@ valgrind: $(DEPS) build/chapter$(LAST)/checkpoints $(TRAIN) ## run every checkpo
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
+check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(SPEED) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
 	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
@@ -228,6 +233,11 @@ FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -ffp-contract=of
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 SECONDS     ?= 60
 FUZZ_SHORT  := 7
+
+build/fuzz/readers: tests/fuzz/readers.c build/chapter$(LAST)/src/.tangled | $(DEPS)
+	mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ibuild/chapter$(LAST)/src -o $@ $< \
+	    $$(ls build/chapter$(LAST)/src/*.c | grep -vE '/(demo[0-9]+|train|bench)\.c$$') -lm
 
 build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/.tangled | $(DEPS)
 	mkdir -p $(@D)
