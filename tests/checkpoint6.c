@@ -4,7 +4,7 @@
  * loss with their gradients, the L2 penalty, the update step, the learning-rate schedule, the
  * moons step (loss before the update, scratch Graph reset, the same number of Values every
  * step), the default training reaching 100%, and the two readers with their error messages. */
-#define _POSIX_C_SOURCE 200809L   /* mkstemp, unlink */
+#define _POSIX_C_SOURCE 200809L   /* mkstemp, unlink; fork and pipe, for expect_stop.h */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "micrograd.h"
 #include "nn.h"
 #include "training.h"
+#include "expect_stop.h"
 
 /* A network of one linear neuron of one input: score = b + w x. */
 static MLP *line_network(double w, double b)
@@ -340,6 +341,36 @@ START_TEST(parameters_read_sets_every_parameter_or_none)
 }
 END_TEST
 
+/* ------------------------------------------------------------ contracts */
+
+static void score_of_a_data_set_that_does_not_fit(void)
+{
+    MLP *m = line_network(1.0, 0.0);               /* one input */
+    Dataset d = dataset_new(1, 2);                 /* two inputs */
+    Graph *g = graph_new();
+    mlp_score(m, g, &d, 0);
+}
+
+static void hinge_loss_of_no_examples(void)
+{
+    MLP *m = line_network(1.0, 0.0);
+    Dataset d = dataset_new(0, 1);
+    Graph *g = graph_new();
+    loss_hinge(m, g, &d, NULL);
+}
+
+START_TEST(score_of_a_data_set_that_does_not_fit_stops)
+{
+    expect_stop(score_of_a_data_set_that_does_not_fit, "mlp_score");
+}
+END_TEST
+
+START_TEST(hinge_loss_of_no_examples_stops)
+{
+    expect_stop(hinge_loss_of_no_examples, "loss_hinge");
+}
+END_TEST
+
 Suite *checkpoint6_suite(void)
 {
     Suite *s = suite_create("checkpoint 6: Training");
@@ -366,5 +397,9 @@ Suite *checkpoint6_suite(void)
     tcase_add_test(readers, csv_reader_names_the_file_and_line_of_each_problem);
     tcase_add_test(readers, parameters_read_sets_every_parameter_or_none);
     suite_add_tcase(s, readers);
+    TCase *contracts = tcase_create("contracts");
+    tcase_add_test(contracts, score_of_a_data_set_that_does_not_fit_stops);
+    tcase_add_test(contracts, hinge_loss_of_no_examples_stops);
+    suite_add_tcase(s, contracts);
     return s;
 }

@@ -174,7 +174,7 @@ END_TEST
 
 Suite *exercises5_suite(void)
 {
-    Suite *s = suite_create("exercises 5");
+    Suite *s = suite_create("exercises 5: Neuron, Layer, MLP");
     TCase *count = tcase_create("forward size");
     tcase_add_test(count, forward_size_matches_graph_size);
     suite_add_tcase(s, count);
