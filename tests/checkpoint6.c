@@ -343,20 +343,26 @@ END_TEST
 
 /* ------------------------------------------------------------ contracts */
 
+/* The objects a misuse is given are static: they stay reachable when the misuse stops the
+   child process, so valgrind does not report them as lost. */
+static MLP *misused_network;
+static Dataset misused_data;
+static Graph *misused_graph;
+
 static void score_of_a_data_set_that_does_not_fit(void)
 {
-    MLP *m = line_network(1.0, 0.0);               /* one input */
-    Dataset d = dataset_new(1, 2);                 /* two inputs */
-    Graph *g = graph_new();
-    mlp_score(m, g, &d, 0);
+    misused_network = line_network(1.0, 0.0);      /* one input */
+    misused_data = dataset_new(1, 2);              /* two inputs */
+    misused_graph = graph_new();
+    mlp_score(misused_network, misused_graph, &misused_data, 0);
 }
 
 static void hinge_loss_of_no_examples(void)
 {
-    MLP *m = line_network(1.0, 0.0);
-    Dataset d = dataset_new(0, 1);
-    Graph *g = graph_new();
-    loss_hinge(m, g, &d, NULL);
+    misused_network = line_network(1.0, 0.0);
+    misused_data = dataset_new(0, 1);
+    misused_graph = graph_new();
+    loss_hinge(misused_network, misused_graph, &misused_data, NULL);
 }
 
 START_TEST(score_of_a_data_set_that_does_not_fit_stops)
