@@ -343,26 +343,29 @@ END_TEST
 
 /* ------------------------------------------------------------ contracts */
 
-/* The objects a misuse is given are static: they stay reachable when the misuse stops the
-   child process, so valgrind does not report them as lost. */
-static MLP *misused_network;
-static Dataset misused_data;
-static Graph *misused_graph;
+/* The objects a misuse is given are global: they stay reachable when the misuse stops the
+   child process, so valgrind does not report them as lost. (Not static: the compiler may drop
+   stores to a static variable that nothing in this file reads.) */
+MLP *checkpoint6_misused_network;
+Dataset checkpoint6_misused_data;
+Graph *checkpoint6_misused_graph;
 
 static void score_of_a_data_set_that_does_not_fit(void)
 {
-    misused_network = line_network(1.0, 0.0);      /* one input */
-    misused_data = dataset_new(1, 2);              /* two inputs */
-    misused_graph = graph_new();
-    mlp_score(misused_network, misused_graph, &misused_data, 0);
+    checkpoint6_misused_network = line_network(1.0, 0.0);   /* one input */
+    checkpoint6_misused_data = dataset_new(1, 2);           /* two inputs */
+    checkpoint6_misused_graph = graph_new();
+    mlp_score(checkpoint6_misused_network, checkpoint6_misused_graph, &checkpoint6_misused_data,
+              0);
 }
 
 static void hinge_loss_of_no_examples(void)
 {
-    misused_network = line_network(1.0, 0.0);
-    misused_data = dataset_new(0, 1);
-    misused_graph = graph_new();
-    loss_hinge(misused_network, misused_graph, &misused_data, NULL);
+    checkpoint6_misused_network = line_network(1.0, 0.0);
+    checkpoint6_misused_data = dataset_new(0, 1);
+    checkpoint6_misused_graph = graph_new();
+    loss_hinge(checkpoint6_misused_network, checkpoint6_misused_graph, &checkpoint6_misused_data,
+               NULL);
 }
 
 START_TEST(score_of_a_data_set_that_does_not_fit_stops)
