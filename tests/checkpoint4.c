@@ -695,11 +695,32 @@ END_TEST
 
 START_TEST(tanh_of_infinity_is_one_with_slope_zero)
 {
+    const double at[2] = {20.0, INFINITY};           /* tanh 20 already rounds to 1 */
+    for (int i = 0; i < 2; i++) {
+        Graph *g = graph_new();
+        Value *x = value_new(g, at[i], "x");
+        Value *t = value_tanh(g, x);
+        value_backward(t);
+        ck_assert(t->data == 1.0 && x->grad == 0.0);
+        graph_free(g);
+    }
+}
+END_TEST
+
+START_TEST(division_by_minus_zero_and_x_minus_x_at_infinity)
+{
     Graph *g = graph_new();
+    Value *one = value_new(g, 1.0, "one"), *zero = value_new(g, -0.0, "zero");
+    Value *q = value_div(g, one, zero);            /* 1 * (-0)^-1 */
+    value_backward(q);
+    ck_assert(isinf(q->data) && q->data < 0);
+    ck_assert(isinf(zero->grad) && zero->grad < 0); /* -1/x^2 is -inf on both sides of 0 */
+    graph_reset(g);
     Value *x = value_new(g, INFINITY, "x");
-    Value *t = value_tanh(g, x);
-    value_backward(t);
-    ck_assert(t->data == 1.0 && x->grad == 0.0);
+    Value *d = value_sub(g, x, x);                 /* inf - inf */
+    value_backward(d);
+    ck_assert(isnan(d->data));
+    ck_assert(x->grad == 0.0);                     /* the slope of x - x is 1 - 1 */
     graph_free(g);
 }
 END_TEST
@@ -756,6 +777,7 @@ Suite *checkpoint4_suite(void)
     tcase_add_test(domain, overflow_and_division_by_zero_give_ieee_infinities);
     tcase_add_test(domain, pow_of_a_negative_base_to_a_fraction_is_nan);
     tcase_add_test(domain, tanh_of_infinity_is_one_with_slope_zero);
+    tcase_add_test(domain, division_by_minus_zero_and_x_minus_x_at_infinity);
     tcase_add_test(domain, relu_at_zero_is_zero_with_slope_zero);
     suite_add_tcase(s, domain);
 
