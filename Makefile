@@ -136,8 +136,8 @@ $(BENCH_OUT): $(BENCH)
 	rm -f $@.raw && mv $@.tmp $@
 
 bench: $(DEPS) $(BENCH) $(SPEED) ## run the benchmarks: chapter 6's moons training, and appendix C's fast pass
-	$(BENCH)
-	$(if $(SPEED),$(SPEED) --bench)
+	@$(BENCH)
+	@$(if $(SPEED),$(SPEED) --bench)
 
 train: $(DEPS) $(TRAIN) ## build the trainer build/chapter6/train and run it (see train --help)
 	$(TRAIN)
