@@ -268,21 +268,6 @@ END_TEST
 
 /* ------------------------------------------------------------ the readers */
 
-START_TEST(csv_reader_skips_a_header_and_blank_lines)
-{
-    char path[32], error[256];
-    temp_file(path, "x1,x2,y\r\n1.5, -2,1\r\n\n  \n0,1e-3,-1\n-0.25,4,+1");
-    Dataset d;
-    ck_assert_int_eq(dataset_read_csv(path, 2, &d, error, sizeof error), 0);
-    ck_assert_uint_eq(d.count, 3);
-    ck_assert(d.x[0] == 1.5 && d.x[1] == -2.0 && d.y[0] == 1.0);
-    ck_assert(d.x[2] == 0.0 && d.x[3] == 1e-3 && d.y[1] == -1.0);
-    ck_assert(d.x[4] == -0.25 && d.x[5] == 4.0 && d.y[2] == 1.0);
-    dataset_free(&d);
-    unlink(path);
-}
-END_TEST
-
 /* Read text as a CSV file of two inputs; it must fail with a message containing want. */
 static void assert_csv_refused(const char *text, const char *want)
 {
@@ -296,6 +281,28 @@ static void assert_csv_refused(const char *text, const char *want)
                   expected);
     unlink(path);
 }
+
+START_TEST(csv_reader_skips_a_header_and_blank_lines)
+{
+    char path[32], error[256];
+    temp_file(path, "x1,x2,y\r\n1.5, -2,1\r\n\n  \n0,1e-3,-1\n-0.25,4,+1");
+    Dataset d;
+    ck_assert_int_eq(dataset_read_csv(path, 2, &d, error, sizeof error), 0);
+    ck_assert_uint_eq(d.count, 3);
+    ck_assert(d.x[0] == 1.5 && d.x[1] == -2.0 && d.y[0] == 1.0);
+    ck_assert(d.x[2] == 0.0 && d.x[3] == 1e-3 && d.y[1] == -1.0);
+    ck_assert(d.x[4] == -0.25 && d.x[5] == 4.0 && d.y[2] == 1.0);
+    dataset_free(&d);
+    unlink(path);
+    temp_file(path, "\n \t\nx1,x2,y\n1,2,-1\n");    /* blank lines, then the header */
+    ck_assert_msg(dataset_read_csv(path, 2, &d, error, sizeof error) == 0, "%s", error);
+    ck_assert_uint_eq(d.count, 1);
+    ck_assert(d.x[0] == 1.0 && d.x[1] == 2.0 && d.y[0] == -1.0);
+    dataset_free(&d);
+    unlink(path);
+    assert_csv_refused("x1,x2,y\nx1,x2,y\n1,2,1\n", ":2: field 1, \"x1\", is not a number");
+}
+END_TEST
 
 START_TEST(csv_reader_names_the_file_and_line_of_each_problem)
 {

@@ -1,11 +1,8 @@
 /* exercises6.c: the checkpoints of the exercises of chapter 6. */
-#define _POSIX_C_SOURCE 200809L   /* mkstemp, unlink */
 #include <check.h>
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "exercises6.h"
 
 /* The chapter's four examples and MLP(3, [4, 4, 1]) with tanh, weights from seed. */
@@ -28,28 +25,70 @@ static MLP *four_network(uint64_t seed)
 }
 
 /* Exercise 6.1 */
-START_TEST(written_parameters_read_back_bit_for_bit)
+START_TEST(shuffle_keeps_every_example_with_its_label)
 {
-    MLP *a = moons_network(3), *b = moons_network(4);
-    size_t count;
-    Value **pa = mlp_parameters(a, &count), **pb = mlp_parameters(b, &count);
-    pa[0]->data = 1.0 / 3.0;                           /* numbers %g would round */
-    pa[1]->data = -DBL_MIN;
-    pa[2]->data = 1e300 / 7.0;
-    pa[3]->data = 0.1 + 0.2;
-    char path[32] = "/tmp/exercises6.XXXXXX", error[256];
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    ck_assert_int_eq(parameters_write(a, path), 0);
-    ck_assert_int_eq(parameters_read(b, path, error, sizeof error), 0);
-    for (size_t j = 0; j < count; j++)
-        ck_assert_msg(pa[j]->data == pb[j]->data, "parameter %zu: %.17g read back as %.17g",
-                      j, pa[j]->data, pb[j]->data);
-    unlink(path);
-    ck_assert_int_eq(parameters_write(a, "/nonexistent/dir/params.txt"), -1);
-    mlp_free(a);
-    mlp_free(b);
+    enum { N = 50 };
+    Dataset d = dataset_new(N, 2);
+    for (size_t i = 0; i < N; i++) {
+        d.x[2 * i] = (double)i, d.x[2 * i + 1] = -2.0 * (double)i;
+        d.y[i] = i % 3 == 0 ? 1.0 : -1.0;
+    }
+    Rng rng, again;
+    rng_seed(&rng, 7, 3);
+    dataset_shuffle(&d, &rng);
+    int seen[N] = {0}, moved = 0;
+    for (size_t i = 0; i < N; i++) {
+        double k = d.x[2 * i];
+        ck_assert(k >= 0 && k < N && k == floor(k));
+        size_t j = (size_t)k;
+        ck_assert_msg(!seen[j], "example %zu appears twice", j);
+        seen[j] = 1;
+        moved += j != i;
+        ck_assert(d.x[2 * i + 1] == -2.0 * k);            /* its inputs stay together */
+        ck_assert(d.y[i] == (j % 3 == 0 ? 1.0 : -1.0));   /* and its label with them */
+    }
+    ck_assert_int_gt(moved, N / 2);
+    Dataset e = dataset_new(N, 2);                          /* the same seed: the same order */
+    for (size_t i = 0; i < N; i++)
+        e.x[2 * i] = (double)i;
+    rng_seed(&again, 7, 3);
+    dataset_shuffle(&e, &again);
+    for (size_t i = 0; i < N; i++)
+        ck_assert(e.x[2 * i] == d.x[2 * i]);
+    dataset_free(&d);
+    dataset_free(&e);
+}
+END_TEST
+
+/* Shuffle three examples many times and count each of the 6 orders. Each should come up
+   with probability 1/6: count 10000 of 60000, standard deviation about 91. The classic bug,
+   swapping each example with any of the three, makes three of the orders 5/27 and three
+   4/27 likely: counts near 11111 and 8889. */
+START_TEST(shuffle_makes_every_order_equally_often)
+{
+    enum { TRIALS = 60000 };
+    Rng rng;
+    rng_seed(&rng, 11, 5);
+    long count[3][3][3] = {{{0}}};
+    Dataset d = dataset_new(3, 1);
+    for (int t = 0; t < TRIALS; t++) {
+        for (int i = 0; i < 3; i++)
+            d.x[i] = i, d.y[i] = 1.0;
+        dataset_shuffle(&d, &rng);
+        count[(int)d.x[0]][(int)d.x[1]][(int)d.x[2]]++;
+    }
+    int orders = 0;
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            for (int c = 0; c < 3; c++)
+                if (a != b && b != c && a != c) {
+                    orders++;
+                    ck_assert_msg(labs(count[a][b][c] - TRIALS / 6) < 500,
+                                  "order %d %d %d came up %ld times of %d, expected about %d",
+                                  a, b, c, count[a][b][c], TRIALS, TRIALS / 6);
+                }
+    ck_assert_int_eq(orders, 6);
+    dataset_free(&d);
 }
 END_TEST
 
@@ -158,7 +197,8 @@ Suite *exercises6_suite(void)
     Suite *s = suite_create("exercises 6: Training");
     TCase *tc = tcase_create("exercises");
     tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, written_parameters_read_back_bit_for_bit);
+    tcase_add_test(tc, shuffle_keeps_every_example_with_its_label);
+    tcase_add_test(tc, shuffle_makes_every_order_equally_often);
     tcase_add_test(tc, momentum_with_beta_zero_is_gradient_descent);
     tcase_add_test(tc, momentum_with_beta_one_is_a_forgotten_zero_grad);
     tcase_add_test(tc, momentum_trains_the_four_examples);

@@ -6,10 +6,9 @@
 #include "nn.h"
 #include "training.h"
 
-/* Exercise 6.1: write m's parameters to the file at path, in parameter order, so that
-   parameters_read gives back exactly the same doubles. 0, or -1 if the file cannot be
-   written. */
-int parameters_write(MLP *m, const char *path);
+/* Exercise 6.1: put the examples of d in a random order, every order equally likely, each
+   example's inputs moving with its label; rng is the only source of randomness. */
+void dataset_shuffle(Dataset *d, Rng *rng);
 
 /* Exercise 6.2: gradient descent with momentum. velocity holds one number per parameter
    (all 0 before the first step): velocity[j] = beta * velocity[j] + grad of parameter j,
