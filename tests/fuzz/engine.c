@@ -13,8 +13,9 @@
  *     over the program's own steps, whenever a bound shows that every partial sum in any order
  *     is an integer below 2^52 (so no rounding can happen in either computation);
  *  4. smooth, well-conditioned programs (every value finite and at most 1e3 in size, no ReLU
- *     operand within 1e-3 of its corner, and central differences with steps h and h/2 that
- *     agree to 1e-6): each input's gradient is within 1e-5 (1 + |g|) of the central difference.
+ *     operand within 1e-3 of its corner, at the point and at every nudged point, no ReLU
+ *     operand changing sides, and central differences with steps h and h/2 that agree to
+ *     1e-6): each input's gradient is within 1e-5 (1 + |g|) of the central difference.
  * A violation aborts with a message; AddressSanitizer and UBSan catch the rest.
  */
 #include <math.h>
@@ -267,29 +268,45 @@ static int tame(const Program *pr, const double out[])
     return 1;
 }
 
-static double central_difference(const Program *pr, const double x[], int input, double h,
-                                  double out[])
+/* Does the program at a nudged point stay tame, with every ReLU operand on the same side of
+   the corner as at the unnudged point (base)? */
+static int tame_near(const Program *pr, const double out[], const double base[])
 {
-    double moved[MAX_INPUTS];
+    if (!tame(pr, out))
+        return 0;
+    for (int i = 0; i < pr->n; i++)
+        if (pr->step[i].kind == S_RELU && (out[pr->step[i].a] > 0) != (base[pr->step[i].a] > 0))
+            return 0;
+    return 1;
+}
+
+/* The central difference of the root along one input, or NaN if the program is not tame at
+   either nudged point: a difference over a region where values explode or a ReLU changes
+   side measures that region, not the derivative. */
+static double central_difference(const Program *pr, const double x[], const double base[],
+                                  int input, double h)
+{
+    double moved[MAX_INPUTS], out[MAX_INPUTS + MAX_STEPS];
     memcpy(moved, x, sizeof moved);
     moved[input] = x[input] + h;
     evaluate(pr, moved, out);
     double up = out[pr->n - 1];
+    int ok = tame_near(pr, out, base);
     moved[input] = x[input] - h;
     evaluate(pr, moved, out);
-    return (up - out[pr->n - 1]) / (2.0 * h);
+    ok = ok && tame_near(pr, out, base);
+    return ok ? (up - out[pr->n - 1]) / (2.0 * h) : NAN;
 }
 
 /* 4: gradients against central differences, where the differences agree with themselves. */
-static void check_smooth(const Program *pr, const double x[], Value *v[])
+static void check_smooth(const Program *pr, const double x[], const double base[], Value *v[])
 {
-    double out[MAX_INPUTS + MAX_STEPS];
     const double h = 1e-5;
     for (int i = 0; i < pr->inputs; i++) {
-        double fd = central_difference(pr, x, i, h, out);
-        double fd_half = central_difference(pr, x, i, h / 2, out);
+        double fd = central_difference(pr, x, base, i, h);
+        double fd_half = central_difference(pr, x, base, i, h / 2);
         if (!(fabs(fd - fd_half) <= 1e-6 * (1.0 + fabs(fd_half))))
-            continue;                   /* not smooth enough at this scale */
+            continue;                   /* not smooth enough at this scale (or not tame) */
         double g = v[i]->grad;
         if (!(fabs(g - fd_half) <= 1e-5 * (1.0 + fabs(g))))
             fail(pr, i, "gradient against a central difference", g, fd_half);
@@ -315,7 +332,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (is_linear(&pr))
         check_linear(&pr, v);                                /* 3 */
     if (tame(&pr, out))
-        check_smooth(&pr, x, v);                             /* 4 */
+        check_smooth(&pr, x, out, v);                        /* 4 */
     graph_free(g);
     return 0;
 }
