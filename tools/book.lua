@@ -592,6 +592,8 @@ function Pandoc(doc)
 \usepackage{xcolor}
 \usepackage{fancyvrb}
 \usepackage{multicol}
+\usepackage{float}
+\floatplacement{figure}{H}   % a figure stays where the text that refers to it put it
 \fvset{fontsize=\footnotesize}
 \makeatletter
 \newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
@@ -600,9 +602,10 @@ function Pandoc(doc)
 \newenvironment{nwoutput}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M\noindent{\footnotesize\sffamily\color{black!60}Output}\par\nopagebreak\vspace{-0.5\baselineskip}\nopagebreak}{\par\endgroup\addvspace{\medskipamount}}
 \newcommand{\nwuse}[1]{{\rmfamily\itshape #1}}
 % keep a chunk header or an Output label with what follows: break the page here
-% unless #1 of room is left on it (needspace's \Needspace, written out)
+% unless #1 of room is left on it (needspace's \Needspace, written out; the \penalty makes
+% TeX move the paragraph before it onto the page first, so that \pagetotal is up to date)
 \newlength{\nwcodeline}\setlength{\nwcodeline}{11pt}
-\newcommand{\nwneedspace}[1]{\par\begingroup\setlength{\dimen@}{#1}%
+\newcommand{\nwneedspace}[1]{\par\penalty-100\begingroup\setlength{\dimen@}{#1}%
   \setlength{\dimen@ii}{\pagegoal}\addtolength{\dimen@ii}{-\pagetotal}%
   \ifdim\dimen@>\dimen@ii \ifdim\dimen@ii>\z@\vfil\fi\break\fi\endgroup}
 % the two indexes (tools/nw2md writes the entries into the chunk headers; tools/weave-pdf
@@ -613,8 +616,8 @@ function Pandoc(doc)
 \newcommand{\nwidx}[2]{\expandafter\write\csname nwidx@#1\endcsname{\string\indexentry{\unexpanded{#2}}{\thepage}}}
 \newcommand{\nwdefpage}[1]{\textbf{\hyperpage{#1}}}
 \newcommand{\nwchunkname}[1]{$\langle${#1}$\rangle$}
-\newenvironment{nwindex}{\begin{multicols}{2}\small\setlength{\parindent}{0pt}%
-  \setlength{\parskip}{0pt plus 0.3pt}\raggedright\let\item\@idxitem}{\end{multicols}}
+\newenvironment{nwindex}{\begin{multicols*}{2}\small\setlength{\parindent}{0pt}%
+  \setlength{\parskip}{0pt plus 0.3pt}\raggedright\let\item\@idxitem}{\end{multicols*}}
 \newcommand{\nwprintindex}[3]{\clearpage\phantomsection\addcontentsline{toc}{chapter}{#2}%
   \chapter*{#2}\markboth{#2}{#2}{\small #3\par}\bigskip
   \IfFileExists{\jobname-#1.ind}{\input{\jobname-#1.ind}}{(The index is made on the next run.)}}
