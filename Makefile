@@ -177,7 +177,8 @@ $(SPEED): build/appendixC/programs.stamp
 # ---- the book ---------------------------------------------------------------------------
 
 FIGURES := $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) $(APPENDIX_STAMPS)
-WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css $(wildcard chapters/preface.md)
+WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css tools/book-version \
+           $(wildcard chapters/preface.md)
 
 build/book/index.html: $(BOOK_NW) $(FIGURES) $(BENCH_OUT) $(WEAVE) tools/weave-html | $(DEPS)
 	tools/weave-html build build/book $(BOOK_NW)

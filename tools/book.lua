@@ -378,6 +378,19 @@ local function breakable_code(el)
   return pandoc.RawInline("latex", (s:gsub("\\_", "\\_\\allowbreak{}")))
 end
 
+-- LaTeX: a figure (a paragraph that is one image with a caption) becomes \nwfigure{file}{caption},
+-- defined in the preamble below: at the book's common scale, turned to landscape when too wide.
+local function latex_figure(el)
+  if #el.content ~= 1 or el.content[1].t ~= "Image" or el.content[1].title ~= "fig:" then
+    return nil
+  end
+  local img = el.content[1]
+  local inlines = {pandoc.RawInline("latex", "\\nwfigure{" .. img.src .. "}{")}
+  for _, x in ipairs(img.caption) do table.insert(inlines, x) end
+  table.insert(inlines, pandoc.RawInline("latex", "}"))
+  return pandoc.Plain(inlines)
+end
+
 -- ---------------------------------------------------------------- the code as it stands
 -- A listing of a snapshot's file or of a chapter's changes (tools/nw2md writes it as a code
 -- block of class "snapshot"; its attribute lines= holds, for each line, "kind,href,label,name":
@@ -546,7 +559,10 @@ function Pandoc(doc)
   for i, b in ipairs(out) do
     b = pandoc.walk_block(b, {Inlines = join_spliced_math})
     if fmt == "html" then b = pandoc.walk_block(b, {Math = html_math})
-    elseif b.t ~= "Header" then b = pandoc.walk_block(b, {Code = breakable_code}) end
+    elseif b.t ~= "Header" then
+      b = pandoc.walk_block(b, {Code = breakable_code})
+      b = b.t == "Para" and latex_figure(b) or pandoc.walk_block(b, {Para = latex_figure})
+    end
     out[i] = b
   end
 
@@ -575,6 +591,9 @@ function Pandoc(doc)
       pandoc.Attr("", {"hl-keep"}, {{"hidden", "hidden"}})))
   else
     if not meta.title then meta.title = meta.booktitle end
+    -- the figures are raw LaTeX (\nwfigure), so pandoc sees no image: have its template set
+    -- up graphicx (\maxwidth, \maxheight, the default keys) as it does for images
+    meta.graphics = true
     -- one ordinary highlighted block (skipped by TeX) so pandoc emits the macros
     table.insert(out, pandoc.RawBlock("latex", "\\iffalse"))
     table.insert(out, pandoc.CodeBlock("int x;", pandoc.Attr("", {"c"})))
@@ -593,6 +612,7 @@ function Pandoc(doc)
 \usepackage{fancyvrb}
 \usepackage{multicol}
 \usepackage{float}
+\usepackage{rotating}
 \floatplacement{figure}{H}   % a figure stays where the text that refers to it put it
 \fvset{fontsize=\footnotesize}
 \makeatletter
@@ -624,6 +644,35 @@ function Pandoc(doc)
 % figures at one scale: 85% of their natural size (graphviz and gnuplot both set their text in
 % 11pt Helvetica, which comes out near the body text), smaller only when wider than the text
 \def\maxwidth{\ifdim0.85\Gin@nat@width>\linewidth\linewidth\else0.85\Gin@nat@width\fi}
+% \nwfigure{file}{caption}: a figure more than 1.2 times as wide as the text at that scale
+% (fitted to the text, its lettering would fall below 8pt) is set on a page of its own, turned
+% to landscape with its caption (rotating's sidewaysfigure), at the common scale. The page
+% number it lands on goes to the .aux file; on the next run that page gets /Rotate 90, so a
+% PDF viewer shows it upright. When the pages written differ from those read at the start,
+% LaTeX asks for another run ("Rerun to get", which tools/weave-pdf obeys).
+\newsavebox{\nw@figbox}
+\newcommand{\nwfigure}[2]{%
+  \sbox{\nw@figbox}{\def\maxwidth{0.85\Gin@nat@width}\includegraphics{#1}}%
+  \ifdim\wd\nw@figbox>1.2\linewidth
+    \begin{sidewaysfigure}[p]\centering\includegraphics{#1}\caption{#2}\nw@turnpage\end{sidewaysfigure}%
+  \else
+    \begin{figure}\centering\includegraphics{#1}\caption{#2}\end{figure}%
+  \fi}
+\newcommand{\nw@turnpage}{\protected@write\@auxout{}{\string\nw@turned{\thepage}}}
+\newcount\nw@turnedcount \newif\ifnw@started
+\newcommand{\nw@turned}[1]{%
+  \ifnw@started % the .aux read again at the end: this run's pages
+    \global\advance\nw@turnedcount\m@ne
+    \ifcsname nw@turned@#1\endcsname\else\global\nw@turnedcount=\@M\fi
+  \else % the .aux read at the start: the pages to turn in this run
+    \global\advance\nw@turnedcount\@ne \global\@namedef{nw@turned@#1}{}%
+  \fi}
+\AddToHook{enddocument/afteraux}{\ifnum\nw@turnedcount=\z@\else
+  \@latex@warning@no@line{Rerun to get the turned pages right}\fi}
+\AtBeginDocument{\global\nw@startedtrue\edef\nw@pageattr{\the\pdfpageattr}}
+\AddToHook{shipout/before}{\global\pdfpageattr\expandafter{\nw@pageattr}%
+  \ifcsname nw@turned@\thepage\endcsname
+    \global\pdfpageattr\expandafter{\the\pdfpageattr /Rotate 90}\fi}
 \makeatother
 % pages end where the text ends, instead of stretching the space around figures and chunks
 \raggedbottom
