@@ -611,9 +611,7 @@ function Pandoc(doc)
 \usepackage{xcolor}
 \usepackage{fancyvrb}
 \usepackage{multicol}
-\usepackage{float}
 \usepackage{rotating}
-\floatplacement{figure}{H}   % a figure stays where the text that refers to it put it
 \fvset{fontsize=\footnotesize}
 \makeatletter
 \newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
@@ -644,7 +642,8 @@ function Pandoc(doc)
 % figures at one scale: 85% of their natural size (graphviz and gnuplot both set their text in
 % 11pt Helvetica, which comes out near the body text), smaller only when wider than the text
 \def\maxwidth{\ifdim0.85\Gin@nat@width>\linewidth\linewidth\else0.85\Gin@nat@width\fi}
-% \nwfigure{file}{caption}: a figure more than 1.2 times as wide as the text at that scale
+% \nwfigure{file}{caption}: a figure stays where the text that refers to it put it, in a box
+% that does not float, with a figure's caption; a figure more than 1.2 times as wide as the text at that scale
 % (fitted to the text, its lettering would fall below 8pt) is set on a page of its own, turned
 % to landscape with its caption (rotating's sidewaysfigure), at the common scale. The page
 % number it lands on goes to the .aux file; on the next run that page gets /Rotate 90, so a
@@ -656,7 +655,8 @@ function Pandoc(doc)
   \ifdim\wd\nw@figbox>1.2\linewidth
     \begin{sidewaysfigure}[p]\centering\includegraphics{#1}\caption{#2}\nw@turnpage\end{sidewaysfigure}%
   \else
-    \begin{figure}\centering\includegraphics{#1}\caption{#2}\end{figure}%
+    \par\medskip\noindent\begin{minipage}{\linewidth}\centering\includegraphics{#1}%
+      \def\@captype{figure}\caption{#2}\end{minipage}\par\medskip
   \fi}
 \newcommand{\nw@turnpage}{\protected@write\@auxout{}{\string\nw@turned{\thepage}}}
 \newcount\nw@turnedcount \newif\ifnw@started
