@@ -83,27 +83,41 @@ START_TEST(neuron2_backward_gives_chain_rule_gradients)
 }
 END_TEST
 
+/* Exercises 3.3 and 3.4: the chapter's neuron, o = tanh((x1 w1 + x2 w2) + b), built with the
+   engine's own operations (not with the reader's value_neuron2). */
+typedef struct { Value *x1, *w1, *x2, *w2, *b, *n, *o; } ChapterNeuron;
+
+static ChapterNeuron build_chapter_neuron(Graph *g)
+{
+    const NeuronInputs *in = &neurons[0];
+    ChapterNeuron c;
+    c.x1 = value_new(g, in->x1, "x1");
+    c.x2 = value_new(g, in->x2, "x2");
+    c.w1 = value_new(g, in->w1, "w1");
+    c.w2 = value_new(g, in->w2, "w2");
+    c.b = value_new(g, in->b, "b");
+    Value *s = value_add(g, value_mul(g, c.x1, c.w1), value_mul(g, c.x2, c.w2));
+    c.n = value_add(g, s, c.b);
+    c.o = value_tanh(g, c.n);
+    return c;
+}
+
 /* Exercise 3.3 */
 
 START_TEST(backward_by_hand_on_the_neuron)
 {
-    const double x1 = 2.0, x2 = 0.0, w1 = -3.0, w2 = 1.0, bias = 6.8813735870195432;
+    const NeuronInputs *in = &neurons[0];
     Graph *g = graph_new();
-    Value *vx1 = value_new(g, x1, "x1"), *vx2 = value_new(g, x2, "x2");
-    Value *vw1 = value_new(g, w1, "w1"), *vw2 = value_new(g, w2, "w2");
-    Value *vb = value_new(g, bias, "b");
-    Value *s = value_add(g, value_mul(g, vx1, vw1), value_mul(g, vx2, vw2));
-    Value *n = value_add(g, s, vb);
-    Value *o = value_tanh(g, n);
-    graph_backward_by_hand(g, o);
+    ChapterNeuron c = build_chapter_neuron(g);
+    graph_backward_by_hand(g, c.o);
     const double dn = 0.5;   /* 1 - o^2 with o = 1/sqrt(2) */
-    ck_assert_double_eq(o->grad, 1.0);
-    ck_assert_double_eq_tol(n->grad, dn, 1e-12);
-    ck_assert_double_eq_tol(vx1->grad, w1 * dn, 1e-12);
-    ck_assert_double_eq_tol(vw1->grad, x1 * dn, 1e-12);
-    ck_assert_double_eq_tol(vx2->grad, w2 * dn, 1e-12);
-    ck_assert_double_eq_tol(vw2->grad, x2 * dn, 1e-12);
-    ck_assert_double_eq_tol(vb->grad, dn, 1e-12);
+    ck_assert_double_eq(c.o->grad, 1.0);
+    ck_assert_double_eq_tol(c.n->grad, dn, 1e-12);
+    ck_assert_double_eq_tol(c.x1->grad, in->w1 * dn, 1e-12);
+    ck_assert_double_eq_tol(c.w1->grad, in->x1 * dn, 1e-12);
+    ck_assert_double_eq_tol(c.x2->grad, in->w2 * dn, 1e-12);
+    ck_assert_double_eq_tol(c.w2->grad, in->x2 * dn, 1e-12);
+    ck_assert_double_eq_tol(c.b->grad, dn, 1e-12);
     graph_free(g);
 }
 END_TEST
@@ -154,21 +168,17 @@ END_TEST
 
 START_TEST(forward_derivative_of_the_neuron)
 {
-    const double x1 = 2.0, x2 = 0.0, w1 = -3.0, w2 = 1.0, bias = 6.8813735870195432;
+    const NeuronInputs *in = &neurons[0];
     Graph *g = graph_new();
-    Value *vx1 = value_new(g, x1, "x1"), *vx2 = value_new(g, x2, "x2");
-    Value *vw1 = value_new(g, w1, "w1"), *vw2 = value_new(g, w2, "w2");
-    Value *vb = value_new(g, bias, "b");
-    Value *s = value_add(g, value_mul(g, vx1, vw1), value_mul(g, vx2, vw2));
-    Value *o = value_tanh(g, value_add(g, s, vb));
-    double t = tanh(x1 * w1 + x2 * w2 + bias), dn = 1.0 - t * t;
-    ck_assert_double_eq_tol(graph_forward_derivative(g, vx1, o), w1 * dn, 1e-12);
-    ck_assert_double_eq_tol(graph_forward_derivative(g, vw1, o), x1 * dn, 1e-12);
-    ck_assert_double_eq_tol(graph_forward_derivative(g, vx2, o), w2 * dn, 1e-12);
-    ck_assert_double_eq_tol(graph_forward_derivative(g, vw2, o), x2 * dn, 1e-12);
-    ck_assert_double_eq_tol(graph_forward_derivative(g, vb, o), dn, 1e-12);
-    ck_assert_double_eq_tol(o->data, t, 1e-15);          /* data left alone */
-    ck_assert_double_eq(vx1->data, x1);
+    ChapterNeuron c = build_chapter_neuron(g);
+    double t = tanh(in->x1 * in->w1 + in->x2 * in->w2 + in->b), dn = 1.0 - t * t;
+    ck_assert_double_eq_tol(graph_forward_derivative(g, c.x1, c.o), in->w1 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, c.w1, c.o), in->x1 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, c.x2, c.o), in->w2 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, c.w2, c.o), in->x2 * dn, 1e-12);
+    ck_assert_double_eq_tol(graph_forward_derivative(g, c.b, c.o), dn, 1e-12);
+    ck_assert_double_eq_tol(c.o->data, t, 1e-15);        /* data left alone */
+    ck_assert_double_eq(c.x1->data, in->x1);
     graph_free(g);
 }
 END_TEST
