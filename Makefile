@@ -251,6 +251,7 @@ fuzz: $(DEPS) $(FUZZERS) ## fuzz the engine (and the trainer's readers) for SECO
 # ---- limits -----------------------------------------------------------------------------
 # tests/limits/oom.c: the engine under a limited address space (not under ASan or valgrind).
 
-build/limits/oom: tests/limits/oom.c build/chapter$(LAST)/libmicrograd.a
+build/limits/oom: tests/limits/oom.c tests/expect_stop.h build/chapter$(LAST)/libmicrograd.a
 	mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ibuild/chapter$(LAST)/src -o $@ $< build/chapter$(LAST)/libmicrograd.a -lm
+	$(CC) $(CFLAGS) -Ibuild/chapter$(LAST)/src -Itests -o $@ $< \
+	    build/chapter$(LAST)/libmicrograd.a $(CHECK_LIBS) -lm
