@@ -1,6 +1,6 @@
 /* checkpoint1.c: what chapter 1 promises. Runs on every snapshot from chapter 1 on. */
 #define _POSIX_C_SOURCE 200809L   /* fork and pipe, for expect_stop.h */
-#include <check.h>
+#include "harness.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,23 +255,23 @@ END_TEST
 Suite *checkpoint1_suite(void)
 {
     Suite *s = suite_create("checkpoint 1: Value");
-    TCase *t = tcase_create("values and graphs");
-    tcase_add_test(t, leaf_holds_its_data_and_label);
-    tcase_add_test(t, add_and_mul_compute_forward_and_record_operands);
-    tcase_add_test(t, expression_d_is_4);
-    tcase_add_test(t, values_keep_their_address_as_the_graph_grows);
-    tcase_add_test(t, reset_forgets_values_and_reuses_memory);
-    tcase_add_test(t, free_accepts_null);
-    tcase_add_test(t, long_labels_are_cut_not_overflowed);
-    tcase_add_test(t, op_names);
-    tcase_add_test(t, print_shows_label_op_data_and_grad);
-    tcase_add_test(t, dot_has_a_record_per_value_a_node_per_op_and_the_edges);
-    tcase_add_test(t, dot_escapes_record_characters_in_labels);
+    TCase *t = harness_tcase("values and graphs");
+    harness_add(t, leaf_holds_its_data_and_label);
+    harness_add(t, add_and_mul_compute_forward_and_record_operands);
+    harness_add(t, expression_d_is_4);
+    harness_add(t, values_keep_their_address_as_the_graph_grows);
+    harness_add(t, reset_forgets_values_and_reuses_memory);
+    harness_add(t, free_accepts_null);
+    harness_add(t, long_labels_are_cut_not_overflowed);
+    harness_add(t, op_names);
+    harness_add(t, print_shows_label_op_data_and_grad);
+    harness_add(t, dot_has_a_record_per_value_a_node_per_op_and_the_edges);
+    harness_add(t, dot_escapes_record_characters_in_labels);
     suite_add_tcase(s, t);
-    TCase *contracts = tcase_create("broken contracts");
-    tcase_add_test(contracts, add_with_a_null_operand_stops);
-    tcase_add_test(contracts, mul_without_a_graph_stops);
-    tcase_add_test(contracts, graph_value_out_of_range_stops);
+    TCase *contracts = harness_tcase("broken contracts");
+    harness_add(contracts, add_with_a_null_operand_stops);
+    harness_add(contracts, mul_without_a_graph_stops);
+    harness_add(contracts, graph_value_out_of_range_stops);
     suite_add_tcase(s, contracts);
     return s;
 }

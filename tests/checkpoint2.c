@@ -4,7 +4,7 @@
  * central differences computed here through the public API, and graph_zero_grad.
  */
 #define _POSIX_C_SOURCE 200809L   /* fork and pipe, for expect_stop.h */
-#include <check.h>
+#include "harness.h"
 #include <stddef.h>
 #include "micrograd.h"
 #include "expect_stop.h"
@@ -201,22 +201,22 @@ END_TEST
 Suite *checkpoint2_suite(void)
 {
     Suite *s = suite_create("checkpoint 2: Manual backprop");
-    TCase *example = tcase_create("running example");
-    tcase_add_test(example, test_running_example_forward_values);
-    tcase_add_test(example, test_running_example_starts_with_zero_grads);
-    tcase_add_test(example, test_running_example_gradients_are_6_minus4_minus2_4);
-    tcase_add_test(example, test_hand_gradients_match_central_differences_elsewhere);
-    tcase_add_test(example, test_inner_gradients_match_central_differences);
+    TCase *example = harness_tcase("running example");
+    harness_add(example, test_running_example_forward_values);
+    harness_add(example, test_running_example_starts_with_zero_grads);
+    harness_add(example, test_running_example_gradients_are_6_minus4_minus2_4);
+    harness_add(example, test_hand_gradients_match_central_differences_elsewhere);
+    harness_add(example, test_inner_gradients_match_central_differences);
     suite_add_tcase(s, example);
 
-    TCase *zero = tcase_create("graph_zero_grad");
+    TCase *zero = harness_tcase("graph_zero_grad");
     tcase_set_timeout(zero, 10);
-    tcase_add_test(zero, test_zero_grad_clears_every_grad);
-    tcase_add_test(zero, test_zero_grad_keeps_data_ops_and_operands);
-    tcase_add_test(zero, test_zero_grad_reaches_every_value_of_a_large_graph);
-    tcase_add_test(zero, test_zero_grad_on_an_empty_graph_does_nothing);
-    tcase_add_test(zero, test_zero_grad_then_second_pass_has_no_stale_grads);
-    tcase_add_test(zero, test_zero_grad_of_null_graph_stops);
+    harness_add(zero, test_zero_grad_clears_every_grad);
+    harness_add(zero, test_zero_grad_keeps_data_ops_and_operands);
+    harness_add(zero, test_zero_grad_reaches_every_value_of_a_large_graph);
+    harness_add(zero, test_zero_grad_on_an_empty_graph_does_nothing);
+    harness_add(zero, test_zero_grad_then_second_pass_has_no_stale_grads);
+    harness_add(zero, test_zero_grad_of_null_graph_stops);
     suite_add_tcase(s, zero);
     return s;
 }

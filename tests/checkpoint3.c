@@ -5,7 +5,7 @@
  * asking the engine.
  */
 #define _POSIX_C_SOURCE 200809L   /* fork and pipe, for expect_stop.h */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include "micrograd.h"
 #include "expect_stop.h"
@@ -249,29 +249,29 @@ Suite *checkpoint3_suite(void)
 {
     Suite *s = suite_create("checkpoint 3: The chain rule");
 
-    TCase *tanh_case = tcase_create("tanh");
-    tcase_add_test(tanh_case, tanh_computes_forward_and_records_its_operand);
-    tcase_add_test(tanh_case, tanh_is_named_tanh);
+    TCase *tanh_case = harness_tcase("tanh");
+    harness_add(tanh_case, tanh_computes_forward_and_records_its_operand);
+    harness_add(tanh_case, tanh_is_named_tanh);
     suite_add_tcase(s, tanh_case);
 
-    TCase *step = tcase_create("backward_step");
-    tcase_add_test(step, backward_step_of_add_passes_grad_to_both_operands);
-    tcase_add_test(step, backward_step_of_mul_gives_each_operand_the_other);
-    tcase_add_test(step, backward_step_of_tanh_multiplies_by_one_minus_its_square);
-    tcase_add_test(step, backward_step_of_a_leaf_changes_nothing);
-    tcase_add_test(step, backward_step_adds_to_operand_grads);
-    tcase_add_test(step, backward_step_of_add_and_tanh_add_to_operand_grads);
-    tcase_add_test(step, backward_step_of_a_shared_operand_collects_both_shares);
+    TCase *step = harness_tcase("backward_step");
+    harness_add(step, backward_step_of_add_passes_grad_to_both_operands);
+    harness_add(step, backward_step_of_mul_gives_each_operand_the_other);
+    harness_add(step, backward_step_of_tanh_multiplies_by_one_minus_its_square);
+    harness_add(step, backward_step_of_a_leaf_changes_nothing);
+    harness_add(step, backward_step_adds_to_operand_grads);
+    harness_add(step, backward_step_of_add_and_tanh_add_to_operand_grads);
+    harness_add(step, backward_step_of_a_shared_operand_collects_both_shares);
     suite_add_tcase(s, step);
 
-    TCase *neuron = tcase_create("neuron");
-    tcase_add_test(neuron, neuron_gradients_follow_the_chain_rule);
+    TCase *neuron = harness_tcase("neuron");
+    harness_add(neuron, neuron_gradients_follow_the_chain_rule);
     suite_add_tcase(s, neuron);
 
-    TCase *contracts = tcase_create("contracts");
-    tcase_add_test(contracts, backward_step_on_null_stops);
-    tcase_add_test(contracts, tanh_of_null_stops);
-    tcase_add_test(contracts, tanh_in_null_graph_stops);
+    TCase *contracts = harness_tcase("contracts");
+    harness_add(contracts, backward_step_on_null_stops);
+    harness_add(contracts, tanh_of_null_stops);
+    harness_add(contracts, tanh_in_null_graph_stops);
     suite_add_tcase(s, contracts);
 
     return s;

@@ -4,7 +4,7 @@
  * two reference expressions, regression tests for bugs that C ports of micrograd have had,
  * and a property test: gradients of random expression graphs against central differences. */
 #define _POSIX_C_SOURCE 200809L   /* fork and pipe, for expect_stop.h */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -740,60 +740,60 @@ END_TEST
 Suite *checkpoint4_suite(void)
 {
     Suite *s = suite_create("checkpoint 4: Backward");
-    TCase *order = tcase_create("topological order");
-    tcase_add_test(order, topo_order_lists_each_value_under_the_root_once_after_its_operands);
-    tcase_add_test(order, topo_order_leaves_every_mark_clear);
-    tcase_add_test(order, topo_order_of_a_leaf_is_the_leaf);
-    tcase_add_test(order, topo_order_of_null_stops);
+    TCase *order = harness_tcase("topological order");
+    harness_add(order, topo_order_lists_each_value_under_the_root_once_after_its_operands);
+    harness_add(order, topo_order_leaves_every_mark_clear);
+    harness_add(order, topo_order_of_a_leaf_is_the_leaf);
+    harness_add(order, topo_order_of_null_stops);
     suite_add_tcase(s, order);
 
-    TCase *backward = tcase_create("backward");
-    tcase_add_test(backward, backward_gives_the_gradients_of_L_found_by_hand);
-    tcase_add_test(backward, backward_twice_doubles_the_leaf_gradients_only);
-    tcase_add_test(backward, zero_grad_then_backward_gives_the_single_gradients);
-    tcase_add_test(backward, backward_leaves_values_outside_the_root_alone);
-    tcase_add_test(backward, backward_of_a_leaf_sets_its_gradient_to_1);
-    tcase_add_test(backward, two_losses_sharing_an_interior_value_sum_their_gradients);
-    tcase_add_test(backward, value_used_twice_in_a_product_gets_both_contributions);
-    tcase_add_test(backward, value_added_to_itself_twice_gets_gradient_4);
-    tcase_add_test(backward, backward_of_null_stops);
+    TCase *backward = harness_tcase("backward");
+    harness_add(backward, backward_gives_the_gradients_of_L_found_by_hand);
+    harness_add(backward, backward_twice_doubles_the_leaf_gradients_only);
+    harness_add(backward, zero_grad_then_backward_gives_the_single_gradients);
+    harness_add(backward, backward_leaves_values_outside_the_root_alone);
+    harness_add(backward, backward_of_a_leaf_sets_its_gradient_to_1);
+    harness_add(backward, two_losses_sharing_an_interior_value_sum_their_gradients);
+    harness_add(backward, value_used_twice_in_a_product_gets_both_contributions);
+    harness_add(backward, value_added_to_itself_twice_gets_gradient_4);
+    harness_add(backward, backward_of_null_stops);
     suite_add_tcase(s, backward);
 
-    TCase *ops = tcase_create("ops");
-    tcase_add_test(ops, exp_pow_and_relu_have_the_textbook_derivatives);
-    tcase_add_test(ops, relu_passes_no_gradient_at_or_below_zero);
-    tcase_add_test(ops, cube_root_gradient_at_8_is_one_twelfth);
-    tcase_add_test(ops, pow_gradient_is_finite_at_zero_for_a_positive_power);
-    tcase_add_test(ops, neg_sub_and_div_compute_and_differentiate);
-    tcase_add_test(ops, new_ops_have_names);
-    tcase_add_test(ops, tanh_built_from_exp_matches_value_tanh);
-    tcase_add_test(ops, first_reference_expression_gives_y_minus_20_and_slope_46);
-    tcase_add_test(ops, second_reference_expression_matches_micrograd);
+    TCase *ops = harness_tcase("ops");
+    harness_add(ops, exp_pow_and_relu_have_the_textbook_derivatives);
+    harness_add(ops, relu_passes_no_gradient_at_or_below_zero);
+    harness_add(ops, cube_root_gradient_at_8_is_one_twelfth);
+    harness_add(ops, pow_gradient_is_finite_at_zero_for_a_positive_power);
+    harness_add(ops, neg_sub_and_div_compute_and_differentiate);
+    harness_add(ops, new_ops_have_names);
+    harness_add(ops, tanh_built_from_exp_matches_value_tanh);
+    harness_add(ops, first_reference_expression_gives_y_minus_20_and_slope_46);
+    harness_add(ops, second_reference_expression_matches_micrograd);
     suite_add_tcase(s, ops);
 
-    TCase *domain = tcase_create("numeric domain");
-    tcase_add_test(domain, nan_propagates_through_every_op_forward_and_backward);
-    tcase_add_test(domain, pow_of_nan_to_the_zero_is_one_as_c_says);
-    tcase_add_test(domain, overflow_and_division_by_zero_give_ieee_infinities);
-    tcase_add_test(domain, pow_of_a_negative_base_to_a_fraction_is_nan);
-    tcase_add_test(domain, tanh_of_infinity_is_one_with_slope_zero);
-    tcase_add_test(domain, division_by_minus_zero_and_x_minus_x_at_infinity);
-    tcase_add_test(domain, relu_at_zero_is_zero_with_slope_zero);
+    TCase *domain = harness_tcase("numeric domain");
+    harness_add(domain, nan_propagates_through_every_op_forward_and_backward);
+    harness_add(domain, pow_of_nan_to_the_zero_is_one_as_c_says);
+    harness_add(domain, overflow_and_division_by_zero_give_ieee_infinities);
+    harness_add(domain, pow_of_a_negative_base_to_a_fraction_is_nan);
+    harness_add(domain, tanh_of_infinity_is_one_with_slope_zero);
+    harness_add(domain, division_by_minus_zero_and_x_minus_x_at_infinity);
+    harness_add(domain, relu_at_zero_is_zero_with_slope_zero);
     suite_add_tcase(s, domain);
 
-    TCase *big = tcase_create("size and depth");
+    TCase *big = harness_tcase("size and depth");
     tcase_set_timeout(big, 60);                        /* generous: valgrind is slow */
-    tcase_add_test(big, backward_survives_a_million_node_chain);
+    harness_add(big, backward_survives_a_million_node_chain);
     suite_add_tcase(s, big);
 
-    TCase *fast = tcase_create("paths");
+    TCase *fast = harness_tcase("paths");
     tcase_set_timeout(fast, 10);
-    tcase_add_test(fast, sixty_doublings_give_two_to_the_sixty_without_walking_every_path);
+    harness_add(fast, sixty_doublings_give_two_to_the_sixty_without_walking_every_path);
     suite_add_tcase(s, fast);
 
-    TCase *random = tcase_create("random graphs");
+    TCase *random = harness_tcase("random graphs");
     tcase_set_timeout(random, 120);
-    tcase_add_test(random, random_graphs_match_central_differences);
+    harness_add(random, random_graphs_match_central_differences);
     suite_add_tcase(s, random);
     return s;
 }

@@ -6,7 +6,7 @@
  * parameter Graph, a scratch Graph that stays the same size across resets), and the contracts.
  * Uses nn.h and micrograd.h only. */
 #define _POSIX_C_SOURCE 200809L   /* fork and pipe, for expect_stop.h */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
@@ -551,43 +551,43 @@ END_TEST
 Suite *checkpoint5_suite(void)
 {
     Suite *s = suite_create("checkpoint 5: Neuron, Layer, MLP");
-    TCase *rng = tcase_create("generator");
-    tcase_add_test(rng, pcg32_reproduces_the_published_outputs);
-    tcase_add_test(rng, seeds_and_streams_give_different_sequences_and_a_seed_repeats);
-    tcase_add_test(rng, uniform_is_built_from_53_bits_of_two_outputs);
-    tcase_add_test(rng, uniform_stays_in_range_with_mean_0_and_variance_one_third);
-    tcase_add_test(rng, normal_has_mean_0_variance_1_and_the_normal_shape);
+    TCase *rng = harness_tcase("generator");
+    harness_add(rng, pcg32_reproduces_the_published_outputs);
+    harness_add(rng, seeds_and_streams_give_different_sequences_and_a_seed_repeats);
+    harness_add(rng, uniform_is_built_from_53_bits_of_two_outputs);
+    harness_add(rng, uniform_stays_in_range_with_mean_0_and_variance_one_third);
+    harness_add(rng, normal_has_mean_0_variance_1_and_the_normal_shape);
     tcase_set_timeout(rng, 30);
     suite_add_tcase(s, rng);
 
-    TCase *neuron = tcase_create("neuron and layer");
-    tcase_add_test(neuron, neuron_forward_is_the_left_to_right_sum_to_the_last_bit);
-    tcase_add_test(neuron, neuron_sum_starts_from_the_bias_and_adds_each_product_in_turn);
-    tcase_add_test(neuron, neuron_make_draws_weights_in_order_and_a_zero_bias);
-    tcase_add_test(neuron, layer_forward_runs_each_neuron_on_the_same_inputs);
+    TCase *neuron = harness_tcase("neuron and layer");
+    harness_add(neuron, neuron_forward_is_the_left_to_right_sum_to_the_last_bit);
+    harness_add(neuron, neuron_sum_starts_from_the_bias_and_adds_each_product_in_turn);
+    harness_add(neuron, neuron_make_draws_weights_in_order_and_a_zero_bias);
+    harness_add(neuron, layer_forward_runs_each_neuron_on_the_same_inputs);
     suite_add_tcase(s, neuron);
 
-    TCase *mlp = tcase_create("MLP");
-    tcase_add_test(mlp, mlp_parameter_counts_are_41_and_337);
-    tcase_add_test(mlp, parameters_are_in_order_layer_by_layer_weights_then_bias);
-    tcase_add_test(mlp, mlp_zero_grad_zeroes_every_parameter_gradient);
-    tcase_add_test(mlp, mlp_forward_matches_a_forward_pass_in_doubles);
-    tcase_add_test(mlp, mlp_forward_builds_nothing_in_the_parameter_graph);
-    tcase_add_test(mlp, a_scratch_graph_stays_the_same_size_across_resets);
-    tcase_add_test(mlp, mlp_gradients_match_central_differences);
+    TCase *mlp = harness_tcase("MLP");
+    harness_add(mlp, mlp_parameter_counts_are_41_and_337);
+    harness_add(mlp, parameters_are_in_order_layer_by_layer_weights_then_bias);
+    harness_add(mlp, mlp_zero_grad_zeroes_every_parameter_gradient);
+    harness_add(mlp, mlp_forward_matches_a_forward_pass_in_doubles);
+    harness_add(mlp, mlp_forward_builds_nothing_in_the_parameter_graph);
+    harness_add(mlp, a_scratch_graph_stays_the_same_size_across_resets);
+    harness_add(mlp, mlp_gradients_match_central_differences);
     tcase_set_timeout(mlp, 60);                        /* generous: valgrind is slow */
     suite_add_tcase(s, mlp);
 
-    TCase *contracts = tcase_create("contracts");
-    tcase_add_test(contracts, mlp_forward_in_the_parameter_graph_stops);
-    tcase_add_test(contracts, mlp_forward_without_inputs_stops);
-    tcase_add_test(contracts, rng_seed_of_null_stops);
-    tcase_add_test(contracts, rng_normal_of_null_stops);
-    tcase_add_test(contracts, neuron_make_without_a_graph_stops);
-    tcase_add_test(contracts, mlp_new_with_an_empty_layer_stops);
-    tcase_add_test(contracts, mlp_parameters_without_a_count_stops);
-    tcase_add_test(contracts, mlp_zero_grad_of_null_stops);
-    tcase_add_test(contracts, mlp_free_of_null_does_nothing);
+    TCase *contracts = harness_tcase("contracts");
+    harness_add(contracts, mlp_forward_in_the_parameter_graph_stops);
+    harness_add(contracts, mlp_forward_without_inputs_stops);
+    harness_add(contracts, rng_seed_of_null_stops);
+    harness_add(contracts, rng_normal_of_null_stops);
+    harness_add(contracts, neuron_make_without_a_graph_stops);
+    harness_add(contracts, mlp_new_with_an_empty_layer_stops);
+    harness_add(contracts, mlp_parameters_without_a_count_stops);
+    harness_add(contracts, mlp_zero_grad_of_null_stops);
+    harness_add(contracts, mlp_free_of_null_does_nothing);
     suite_add_tcase(s, contracts);
     return s;
 }

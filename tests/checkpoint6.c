@@ -5,7 +5,7 @@
  * moons step (loss before the update, scratch Graph reset, the same number of Values every
  * step), the default training reaching 100%, and the two readers with their error messages. */
 #define _POSIX_C_SOURCE 200809L   /* mkstemp, unlink; fork and pipe, for expect_stop.h */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,32 +390,32 @@ END_TEST
 Suite *checkpoint6_suite(void)
 {
     Suite *s = suite_create("checkpoint 6: Training");
-    TCase *data = tcase_create("data");
-    tcase_add_test(data, dataset_new_is_zeroed);
-    tcase_add_test(data, moons_without_noise_lie_on_the_two_half_circles);
-    tcase_add_test(data, the_books_moons_are_fixed_and_near_their_circles);
+    TCase *data = harness_tcase("data");
+    harness_add(data, dataset_new_is_zeroed);
+    harness_add(data, moons_without_noise_lie_on_the_two_half_circles);
+    harness_add(data, the_books_moons_are_fixed_and_near_their_circles);
     suite_add_tcase(s, data);
-    TCase *losses = tcase_create("losses");
-    tcase_add_test(losses, squared_error_sums_the_squared_misses_and_differentiates);
-    tcase_add_test(losses, hinge_loss_is_the_mean_shortfall_and_counts_right_signs);
-    tcase_add_test(losses, l2_penalty_is_alpha_times_the_squares_with_gradient_two_alpha_w);
-    tcase_add_test(losses, sgd_step_moves_every_parameter_against_its_gradient);
-    tcase_add_test(losses, the_learning_rate_falls_from_one_by_nine_tenths);
+    TCase *losses = harness_tcase("losses");
+    harness_add(losses, squared_error_sums_the_squared_misses_and_differentiates);
+    harness_add(losses, hinge_loss_is_the_mean_shortfall_and_counts_right_signs);
+    harness_add(losses, l2_penalty_is_alpha_times_the_squares_with_gradient_two_alpha_w);
+    harness_add(losses, sgd_step_moves_every_parameter_against_its_gradient);
+    harness_add(losses, the_learning_rate_falls_from_one_by_nine_tenths);
     suite_add_tcase(s, losses);
-    TCase *moons = tcase_create("moons");
+    TCase *moons = harness_tcase("moons");
     tcase_set_timeout(moons, 120);                     /* slow under valgrind */
-    tcase_add_test(moons, moons_network_has_337_parameters_from_its_seed);
-    tcase_add_test(moons, moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_graph);
-    tcase_add_test(moons, the_default_moons_training_reaches_100_percent_in_constant_memory);
+    harness_add(moons, moons_network_has_337_parameters_from_its_seed);
+    harness_add(moons, moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_graph);
+    harness_add(moons, the_default_moons_training_reaches_100_percent_in_constant_memory);
     suite_add_tcase(s, moons);
-    TCase *readers = tcase_create("readers");
-    tcase_add_test(readers, csv_reader_skips_a_header_and_blank_lines);
-    tcase_add_test(readers, csv_reader_names_the_file_and_line_of_each_problem);
-    tcase_add_test(readers, parameters_read_sets_every_parameter_or_none);
+    TCase *readers = harness_tcase("readers");
+    harness_add(readers, csv_reader_skips_a_header_and_blank_lines);
+    harness_add(readers, csv_reader_names_the_file_and_line_of_each_problem);
+    harness_add(readers, parameters_read_sets_every_parameter_or_none);
     suite_add_tcase(s, readers);
-    TCase *contracts = tcase_create("contracts");
-    tcase_add_test(contracts, score_of_a_data_set_that_does_not_fit_stops);
-    tcase_add_test(contracts, hinge_loss_of_no_examples_stops);
+    TCase *contracts = harness_tcase("contracts");
+    harness_add(contracts, score_of_a_data_set_that_does_not_fit_stops);
+    harness_add(contracts, hinge_loss_of_no_examples_stops);
     suite_add_tcase(s, contracts);
     return s;
 }

@@ -1,5 +1,5 @@
 /* exercises1.c: the checkpoint tests of chapter 1's exercises. */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include "exercises1.h"
 
@@ -145,23 +145,23 @@ END_TEST
 Suite *exercises1_suite(void)
 {
     Suite *s = suite_create("exercises 1: Value");
-    TCase *t = tcase_create("exercises");
-    tcase_add_test(t, quadratic_has_the_right_values);
-    tcase_add_test(t, quadratic_is_a_graph_not_a_number);
-    tcase_add_test(t, central_difference_is_exact_for_a_quadratic);
-    tcase_add_test(t, central_difference_error_shrinks_as_h_squared);
-    tcase_add_test(t, count_ops_of_d_equals_a_times_b_plus_c);
+    TCase *t = harness_tcase("exercises");
+    harness_add(t, quadratic_has_the_right_values);
+    harness_add(t, quadratic_is_a_graph_not_a_number);
+    harness_add(t, central_difference_is_exact_for_a_quadratic);
+    harness_add(t, central_difference_error_shrinks_as_h_squared);
+    harness_add(t, count_ops_of_d_equals_a_times_b_plus_c);
     suite_add_tcase(s, t);
-    TCase *depth = tcase_create("1.4 graph_depth");
+    TCase *depth = harness_tcase("1.4 graph_depth");
     tcase_set_timeout(depth, 60);                        /* generous: valgrind is slow */
-    tcase_add_test(depth, depth_of_d_equals_a_times_b_plus_c);
-    tcase_add_test(depth, depth_of_a_leaf_is_zero);
-    tcase_add_test(depth, depth_ignores_values_made_after_the_root);
-    tcase_add_test(depth, depth_of_a_million_additions);
+    harness_add(depth, depth_of_d_equals_a_times_b_plus_c);
+    harness_add(depth, depth_of_a_leaf_is_zero);
+    harness_add(depth, depth_ignores_values_made_after_the_root);
+    harness_add(depth, depth_of_a_million_additions);
     suite_add_tcase(s, depth);
-    TCase *quick = tcase_create("1.4 graph_depth, quickly");
+    TCase *quick = harness_tcase("1.4 graph_depth, quickly");
     tcase_set_timeout(quick, 10);                        /* a walk over 2^60 paths never ends */
-    tcase_add_test(quick, depth_of_sixty_doublings);
+    harness_add(quick, depth_of_sixty_doublings);
     suite_add_tcase(s, quick);
     return s;
 }

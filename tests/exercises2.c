@@ -1,5 +1,5 @@
 /* exercises2.c: the checkpoint tests of chapter 2's exercises (tests/exercises2.h). */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include <stddef.h>
 #include "micrograd.h"
@@ -275,29 +275,29 @@ END_TEST
 Suite *exercises2_suite(void)
 {
     Suite *s = suite_create("exercises 2: Manual backprop");
-    TCase *nudge = tcase_create("2.1 nudge_leaves");
-    tcase_add_test(nudge, test_nudge_leaves_moves_each_leaf_by_step_times_grad);
-    tcase_add_test(nudge, test_nudge_leaves_leaves_computed_values_alone);
-    tcase_add_test(nudge, test_nudge_leaves_downhill_lowers_the_rebuilt_output);
+    TCase *nudge = harness_tcase("2.1 nudge_leaves");
+    harness_add(nudge, test_nudge_leaves_moves_each_leaf_by_step_times_grad);
+    harness_add(nudge, test_nudge_leaves_leaves_computed_values_alone);
+    harness_add(nudge, test_nudge_leaves_downhill_lowers_the_rebuilt_output);
     suite_add_tcase(s, nudge);
 
-    TCase *numeric = tcase_create("2.2 numeric_grad");
-    tcase_add_test(numeric, test_numeric_grad_matches_the_running_example);
-    tcase_add_test(numeric, test_numeric_grad_is_central);
-    tcase_add_test(numeric, test_numeric_grad_restores_the_leaf_exactly);
+    TCase *numeric = harness_tcase("2.2 numeric_grad");
+    harness_add(numeric, test_numeric_grad_matches_the_running_example);
+    harness_add(numeric, test_numeric_grad_is_central);
+    harness_add(numeric, test_numeric_grad_restores_the_leaf_exactly);
     suite_add_tcase(s, numeric);
 
-    TCase *two_paths = tcase_create("2.3 build_sum_times_product");
-    tcase_add_test(two_paths, test_sum_times_product_builds_three_values);
-    tcase_add_test(two_paths, test_sum_times_product_inner_grads);
-    tcase_add_test(two_paths, test_sum_times_product_grads_match_central_differences);
-    tcase_add_test(two_paths, test_sum_times_product_ignores_old_grads);
+    TCase *two_paths = harness_tcase("2.3 build_sum_times_product");
+    harness_add(two_paths, test_sum_times_product_builds_three_values);
+    harness_add(two_paths, test_sum_times_product_inner_grads);
+    harness_add(two_paths, test_sum_times_product_grads_match_central_differences);
+    harness_add(two_paths, test_sum_times_product_ignores_old_grads);
     suite_add_tcase(s, two_paths);
 
-    TCase *extrapolated = tcase_create("2.4 numeric_grad_extrapolated");
-    tcase_add_test(extrapolated, test_extrapolated_grad_is_exact_for_a_quartic);
-    tcase_add_test(extrapolated, test_extrapolated_grad_error_shrinks_as_h_to_the_fourth);
-    tcase_add_test(extrapolated, test_extrapolated_grad_restores_the_leaf_exactly);
+    TCase *extrapolated = harness_tcase("2.4 numeric_grad_extrapolated");
+    harness_add(extrapolated, test_extrapolated_grad_is_exact_for_a_quartic);
+    harness_add(extrapolated, test_extrapolated_grad_error_shrinks_as_h_to_the_fourth);
+    harness_add(extrapolated, test_extrapolated_grad_restores_the_leaf_exactly);
     suite_add_tcase(s, extrapolated);
     return s;
 }

@@ -2,7 +2,7 @@
  * Expected numbers come from the math, computed here with the C library, never from the
  * engine.
  */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include "exercises3.h"
 
@@ -246,26 +246,26 @@ Suite *exercises3_suite(void)
 {
     Suite *s = suite_create("exercises 3: The chain rule");
 
-    TCase *e1 = tcase_create("exercise 3.1");
-    tcase_add_test(e1, tanh_local_derivative_matches_central_difference);
+    TCase *e1 = harness_tcase("exercise 3.1");
+    harness_add(e1, tanh_local_derivative_matches_central_difference);
     suite_add_tcase(s, e1);
 
-    TCase *e2 = tcase_create("exercise 3.2");
-    tcase_add_test(e2, neuron2_computes_tanh_of_weighted_sum);
-    tcase_add_test(e2, neuron2_backward_gives_chain_rule_gradients);
+    TCase *e2 = harness_tcase("exercise 3.2");
+    harness_add(e2, neuron2_computes_tanh_of_weighted_sum);
+    harness_add(e2, neuron2_backward_gives_chain_rule_gradients);
     suite_add_tcase(s, e2);
 
-    TCase *e3 = tcase_create("exercise 3.3");
-    tcase_add_test(e3, backward_by_hand_on_the_neuron);
-    tcase_add_test(e3, backward_by_hand_with_a_shared_operand);
-    tcase_add_test(e3, backward_by_hand_ignores_values_made_after_the_root);
+    TCase *e3 = harness_tcase("exercise 3.3");
+    harness_add(e3, backward_by_hand_on_the_neuron);
+    harness_add(e3, backward_by_hand_with_a_shared_operand);
+    harness_add(e3, backward_by_hand_ignores_values_made_after_the_root);
     suite_add_tcase(s, e3);
 
-    TCase *e4 = tcase_create("exercise 3.4");
-    tcase_add_test(e4, forward_derivative_of_the_neuron);
-    tcase_add_test(e4, forward_derivative_with_a_shared_operand);
-    tcase_add_test(e4, forward_derivative_agrees_with_backward_steps);
-    tcase_add_test(e4, forward_derivative_of_an_unrelated_leaf_is_zero);
+    TCase *e4 = harness_tcase("exercise 3.4");
+    harness_add(e4, forward_derivative_of_the_neuron);
+    harness_add(e4, forward_derivative_with_a_shared_operand);
+    harness_add(e4, forward_derivative_agrees_with_backward_steps);
+    harness_add(e4, forward_derivative_of_an_unrelated_leaf_is_zero);
     suite_add_tcase(s, e4);
 
     return s;

@@ -1,5 +1,5 @@
 /* exercises4.c: the checkpoints of the exercises of chapter 4. */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include <stdlib.h>
 #include "micrograd.h"
@@ -203,20 +203,20 @@ END_TEST
 Suite *exercises4_suite(void)
 {
     Suite *s = suite_create("exercises 4: Backward");
-    TCase *tc = tcase_create("exercises");
+    TCase *tc = harness_tcase("exercises");
     tcase_set_timeout(tc, 10);          /* a walk over 2^60 paths never finishes */
-    tcase_add_test(tc, sigmoid_matches_the_formula_and_its_derivative);
-    tcase_add_test(tc, topo_order_validator_accepts_a_sorted_order);
-    tcase_add_test(tc, topo_order_validator_rejects_broken_orders);
-    tcase_add_test(tc, count_paths_counts_every_route_through_a_diamond);
-    tcase_add_test(tc, count_paths_of_sixty_doublings_is_two_to_the_sixty);
+    harness_add(tc, sigmoid_matches_the_formula_and_its_derivative);
+    harness_add(tc, topo_order_validator_accepts_a_sorted_order);
+    harness_add(tc, topo_order_validator_rejects_broken_orders);
+    harness_add(tc, count_paths_counts_every_route_through_a_diamond);
+    harness_add(tc, count_paths_of_sixty_doublings_is_two_to_the_sixty);
     suite_add_tcase(s, tc);
-    TCase *forward = tcase_create("4.4 value_forward");
+    TCase *forward = harness_tcase("4.4 value_forward");
     tcase_set_timeout(forward, 60);                     /* generous: valgrind is slow */
-    tcase_add_test(forward, forward_matches_a_fresh_build_after_the_leaves_move);
-    tcase_add_test(forward, forward_leaves_grads_and_leaves_alone);
-    tcase_add_test(forward, forward_survives_a_million_node_chain);
-    tcase_add_test(forward, descent_with_forward_and_backward_on_one_graph);
+    harness_add(forward, forward_matches_a_fresh_build_after_the_leaves_move);
+    harness_add(forward, forward_leaves_grads_and_leaves_alone);
+    harness_add(forward, forward_survives_a_million_node_chain);
+    harness_add(forward, descent_with_forward_and_backward_on_one_graph);
     suite_add_tcase(s, forward);
     return s;
 }

@@ -1,5 +1,5 @@
 /* exercises5.c: the checkpoints of the exercises of chapter 5 (prototypes in exercises5.h). */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include <stdlib.h>
 #include "micrograd.h"
@@ -175,17 +175,17 @@ END_TEST
 Suite *exercises5_suite(void)
 {
     Suite *s = suite_create("exercises 5: Neuron, Layer, MLP");
-    TCase *count = tcase_create("forward size");
-    tcase_add_test(count, forward_size_matches_graph_size);
+    TCase *count = harness_tcase("forward size");
+    harness_add(count, forward_size_matches_graph_size);
     suite_add_tcase(s, count);
-    TCase *softmax = tcase_create("softmax");
-    tcase_add_test(softmax, softmax_sums_to_one_and_matches_the_formula);
-    tcase_add_test(softmax, softmax_gradient_is_s_times_delta_minus_s);
-    tcase_add_test(softmax, softmax_of_large_inputs_is_finite);
+    TCase *softmax = harness_tcase("softmax");
+    harness_add(softmax, softmax_sums_to_one_and_matches_the_formula);
+    harness_add(softmax, softmax_gradient_is_s_times_delta_minus_s);
+    harness_add(softmax, softmax_of_large_inputs_is_finite);
     suite_add_tcase(s, softmax);
-    TCase *affine = tcase_create("affine map");
-    tcase_add_test(affine, affine_map_reproduces_a_deep_linear_network);
-    tcase_add_test(affine, affine_map_refuses_a_tanh_network);
+    TCase *affine = harness_tcase("affine map");
+    harness_add(affine, affine_map_reproduces_a_deep_linear_network);
+    harness_add(affine, affine_map_refuses_a_tanh_network);
     suite_add_tcase(s, affine);
     return s;
 }

@@ -1,5 +1,5 @@
 /* exercises6.c: the checkpoints of the exercises of chapter 6. */
-#include <check.h>
+#include "harness.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,15 +195,15 @@ END_TEST
 Suite *exercises6_suite(void)
 {
     Suite *s = suite_create("exercises 6: Training");
-    TCase *tc = tcase_create("exercises");
+    TCase *tc = harness_tcase("exercises");
     tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, shuffle_keeps_every_example_with_its_label);
-    tcase_add_test(tc, shuffle_makes_every_order_equally_often);
-    tcase_add_test(tc, momentum_with_beta_zero_is_gradient_descent);
-    tcase_add_test(tc, momentum_with_beta_one_is_a_forgotten_zero_grad);
-    tcase_add_test(tc, momentum_trains_the_four_examples);
-    tcase_add_test(tc, loss_gradient_error_is_small_for_the_four_examples);
-    tcase_add_test(tc, loss_gradient_error_leaves_the_parameters_alone);
+    harness_add(tc, shuffle_keeps_every_example_with_its_label);
+    harness_add(tc, shuffle_makes_every_order_equally_often);
+    harness_add(tc, momentum_with_beta_zero_is_gradient_descent);
+    harness_add(tc, momentum_with_beta_one_is_a_forgotten_zero_grad);
+    harness_add(tc, momentum_trains_the_four_examples);
+    harness_add(tc, loss_gradient_error_is_small_for_the_four_examples);
+    harness_add(tc, loss_gradient_error_leaves_the_parameters_alone);
     suite_add_tcase(s, tc);
     return s;
 }

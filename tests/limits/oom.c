@@ -7,7 +7,7 @@
  * limit. A runner of its own, so that make check can run it apart from the checkpoints.
  */
 #define _POSIX_C_SOURCE 200809L   /* setrlimit; fork and pipe, for expect_stop.h */
-#include <check.h>
+#include "harness.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -62,13 +62,12 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("out of memory");
-    TCase *t = tcase_create("limited address space");
-    tcase_add_test(t, a_graph_that_outgrows_memory_stops_naming_graph_alloc);
-    tcase_add_test(t, a_sort_that_outgrows_memory_stops_naming_value_topo_order);
+    TCase *t = harness_tcase("limited address space");
+    harness_add(t, a_graph_that_outgrows_memory_stops_naming_graph_alloc);
+    harness_add(t, a_sort_that_outgrows_memory_stops_naming_value_topo_order);
     suite_add_tcase(s, t);
     SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int ran = srunner_ntests_run(runner), failed = srunner_ntests_failed(runner);
+    int status = harness_run(runner);
     srunner_free(runner);
-    return ran > 0 && failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return status;
 }
