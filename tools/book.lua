@@ -537,6 +537,11 @@ shows, for every chapter, the code as it stands after it and what the chapter ch
 
 \medskip
 Version ]] .. latex_escape(version) .. [[, ]] .. latex_escape(date) .. [[.
+
+\medskip
+The code (everything that tangles, the tests and the tools) is under the MIT licence; the text
+and the figures are under the Creative Commons Attribution 4.0 International licence (CC BY
+4.0). The file \texttt{LICENSE} beside the sources has both.
 \end{minipage}
 \clearpage
 }
