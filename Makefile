@@ -41,7 +41,7 @@ all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book tangle
 
 help: ## list the targets
 	@echo "Targets (snapshot N is chapters 1..N; N runs from 1 to $(LAST)):"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | \
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | \
 	    while IFS=$$'\t' read -r t d; do printf '  %-20s%s\n' "$$t" "$$d"; done
 	@printf '  %-20s%s\n' chapterN "tangle, compile and run snapshot N; run the checkpoints of chapters 1..N" \
 	    exerciseN "check your own solutions in exercises/chapterN.c against chapter N's tests"
