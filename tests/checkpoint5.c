@@ -638,10 +638,10 @@ Suite *checkpoint5_suite(void)
     harness_add(contracts, mlp_free_of_null_does_nothing);
     suite_add_tcase(s, contracts);
 
-    TCase *sizes = tcase_create("size arithmetic");
-    tcase_add_test(sizes, mlp_new_whose_parameter_array_overflows_stops);
-    tcase_add_test(sizes, mlp_new_whose_neuron_size_overflows_stops);
-    tcase_add_test(sizes, layer_make_whose_neuron_array_overflows_stops);
+    TCase *sizes = harness_tcase("size arithmetic");
+    harness_add(sizes, mlp_new_whose_parameter_array_overflows_stops);
+    harness_add(sizes, mlp_new_whose_neuron_size_overflows_stops);
+    harness_add(sizes, layer_make_whose_neuron_array_overflows_stops);
     suite_add_tcase(s, sizes);
     return s;
 }

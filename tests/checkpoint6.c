@@ -432,8 +432,8 @@ Suite *checkpoint6_suite(void)
     harness_add(contracts, score_of_a_data_set_that_does_not_fit_stops);
     harness_add(contracts, hinge_loss_of_no_examples_stops);
     suite_add_tcase(s, contracts);
-    TCase *sizes = tcase_create("size arithmetic");
-    tcase_add_test(sizes, dataset_new_whose_size_overflows_stops);
+    TCase *sizes = harness_tcase("size arithmetic");
+    harness_add(sizes, dataset_new_whose_size_overflows_stops);
     suite_add_tcase(s, sizes);
     return s;
 }
