@@ -548,6 +548,54 @@ START_TEST(mlp_free_of_null_does_nothing)
 }
 END_TEST
 
+/* ------------------------------------------------------------ size arithmetic */
+
+/* 2 + 2 (SIZE_MAX / 4 + 1) parameters fit a size_t; as many pointers do not. */
+static void mlp_new_whose_parameter_array_overflows(void)
+{
+    Rng rng;
+    rng_seed(&rng, 1, 1);
+    const size_t sizes[] = {1, SIZE_MAX / 4 + 1};
+    mlp_new(1, sizes, 2, ACT_TANH, ACT_LINEAR, &rng);
+}
+
+START_TEST(mlp_new_whose_parameter_array_overflows_stops)
+{
+    expect_stop(mlp_new_whose_parameter_array_overflows, "mlp_new");
+}
+END_TEST
+
+/* nin + 1 weights and bias: SIZE_MAX + 1 wraps around to 0 */
+static void mlp_new_whose_neuron_size_overflows(void)
+{
+    Rng rng;
+    rng_seed(&rng, 1, 1);
+    const size_t sizes[] = {1};
+    mlp_new(SIZE_MAX, sizes, 1, ACT_TANH, ACT_LINEAR, &rng);
+}
+
+START_TEST(mlp_new_whose_neuron_size_overflows_stops)
+{
+    expect_stop(mlp_new_whose_neuron_size_overflows, "mlp_new");
+}
+END_TEST
+
+/* SIZE_MAX / 8 + 1 Neurons of more than 8 bytes each do not fit a size_t */
+static void layer_make_whose_neuron_array_overflows(void)
+{
+    Rng rng;
+    rng_seed(&rng, 1, 1);
+    Graph *g = graph_new();
+    Value *slots[4];
+    layer_make(g, slots, 1, SIZE_MAX / 8 + 1, ACT_TANH, &rng);
+}
+
+START_TEST(layer_make_whose_neuron_array_overflows_stops)
+{
+    expect_stop(layer_make_whose_neuron_array_overflows, "layer_make");
+}
+END_TEST
+
 Suite *checkpoint5_suite(void)
 {
     Suite *s = suite_create("checkpoint 5: Neuron, Layer, MLP");
@@ -589,5 +637,11 @@ Suite *checkpoint5_suite(void)
     harness_add(contracts, mlp_zero_grad_of_null_stops);
     harness_add(contracts, mlp_free_of_null_does_nothing);
     suite_add_tcase(s, contracts);
+
+    TCase *sizes = harness_tcase("size arithmetic");
+    harness_add(sizes, mlp_new_whose_parameter_array_overflows_stops);
+    harness_add(sizes, mlp_new_whose_neuron_size_overflows_stops);
+    harness_add(sizes, layer_make_whose_neuron_array_overflows_stops);
+    suite_add_tcase(s, sizes);
     return s;
 }

@@ -387,6 +387,21 @@ START_TEST(hinge_loss_of_no_examples_stops)
 }
 END_TEST
 
+/* ------------------------------------------------------------ size arithmetic */
+
+/* 2^20 examples of SIZE_MAX / 2^20 + 1 inputs: the product wraps around to 0 */
+static void dataset_new_whose_size_overflows(void)
+{
+    Dataset d = dataset_new((size_t)1 << 20, SIZE_MAX / ((size_t)1 << 20) + 1);
+    dataset_free(&d);
+}
+
+START_TEST(dataset_new_whose_size_overflows_stops)
+{
+    expect_stop(dataset_new_whose_size_overflows, "dataset_new");
+}
+END_TEST
+
 Suite *checkpoint6_suite(void)
 {
     Suite *s = suite_create("checkpoint 6: Training");
@@ -417,5 +432,8 @@ Suite *checkpoint6_suite(void)
     harness_add(contracts, score_of_a_data_set_that_does_not_fit_stops);
     harness_add(contracts, hinge_loss_of_no_examples_stops);
     suite_add_tcase(s, contracts);
+    TCase *sizes = harness_tcase("size arithmetic");
+    harness_add(sizes, dataset_new_whose_size_overflows_stops);
+    suite_add_tcase(s, sizes);
     return s;
 }
