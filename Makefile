@@ -14,6 +14,11 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
+# As many jobs as the machine has processors, unless the command line says otherwise (-jN):
+# a plain `make` or `make check` from a fresh clone uses both cores of a 2-core machine.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
 
 CHAPTERS   := $(sort $(wildcard chapters/[0-9][0-9]-*.nw))
 APPENDICES := $(sort $(wildcard chapters/[A-Z]-*.nw))
