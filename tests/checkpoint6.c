@@ -248,6 +248,34 @@ START_TEST(moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_
 }
 END_TEST
 
+/* A step's gradients are this step's alone: gradients left over from before the step (as a
+   forgotten mlp_zero_grad would leave them) change neither the update nor the gradients. */
+START_TEST(moons_step_zeroes_the_gradients_before_its_backward_pass)
+{
+    Dataset d = moons_dataset();
+    MLP *clean = moons_network(1), *stale = moons_network(1);
+    Graph *g = graph_new();
+    size_t count;
+    Value **p = mlp_parameters(clean, &count), **q = mlp_parameters(stale, &count);
+    mlp_zero_grad(clean);
+    for (size_t j = 0; j < count; j++)
+        q[j]->grad = 1000.0 + (double)j;               /* left over from an earlier pass */
+    moons_step(clean, g, &d, 3, 100);
+    moons_step(stale, g, &d, 3, 100);
+    for (size_t j = 0; j < count; j++) {
+        ck_assert_msg(q[j]->grad == p[j]->grad, "parameter %zu: gradient %.17g after the step, "
+                      "expected %.17g: the step added to an old gradient", j, q[j]->grad,
+                      p[j]->grad);
+        ck_assert_msg(q[j]->data == p[j]->data, "parameter %zu: %.17g after the step, expected "
+                      "%.17g", j, q[j]->data, p[j]->data);
+    }
+    graph_free(g);
+    mlp_free(clean);
+    mlp_free(stale);
+    dataset_free(&d);
+}
+END_TEST
+
 START_TEST(the_default_moons_training_reaches_100_percent_in_constant_memory)
 {
     Dataset d = moons_dataset();
@@ -406,6 +434,7 @@ Suite *checkpoint6_suite(void)
     tcase_set_timeout(moons, 120);                     /* slow under valgrind */
     harness_add(moons, moons_network_has_337_parameters_from_its_seed);
     harness_add(moons, moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_graph);
+    harness_add(moons, moons_step_zeroes_the_gradients_before_its_backward_pass);
     harness_add(moons, the_default_moons_training_reaches_100_percent_in_constant_memory);
     suite_add_tcase(s, moons);
     TCase *readers = harness_tcase("readers");
