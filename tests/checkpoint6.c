@@ -91,6 +91,27 @@ START_TEST(moons_without_noise_lie_on_the_two_half_circles)
 }
 END_TEST
 
+/* The noise is drawn point by point, the x deviate then the y deviate, each one call of
+   rng_normal: a statistical look at the points would not see another order. */
+START_TEST(moons_noise_is_drawn_point_by_point_x_then_y)
+{
+    Rng rng, again;
+    rng_seed(&rng, 7, 7);
+    Dataset plain = moons_make(7, 0.0, &rng);          /* the points without noise */
+    rng_seed(&rng, 9, 4);
+    rng_seed(&again, 9, 4);
+    Dataset d = moons_make(7, 0.25, &rng);
+    for (size_t i = 0; i < 14; i++) {
+        double want = plain.x[i] + 0.25 * rng_normal(&again);
+        ck_assert_msg(fabs(d.x[i] - want) <= 1e-12, "point %zu, %s: %.17g, expected %.17g",
+                      i / 2, i % 2 ? "y" : "x", d.x[i], want);
+    }
+    ck_assert_uint_eq(rng_next(&rng), rng_next(&again));   /* and nothing else */
+    dataset_free(&plain);
+    dataset_free(&d);
+}
+END_TEST
+
 START_TEST(the_books_moons_are_fixed_and_near_their_circles)
 {
     Dataset a = moons_dataset(), b = moons_dataset();
@@ -421,6 +442,7 @@ Suite *checkpoint6_suite(void)
     TCase *data = harness_tcase("data");
     harness_add(data, dataset_new_is_zeroed);
     harness_add(data, moons_without_noise_lie_on_the_two_half_circles);
+    harness_add(data, moons_noise_is_drawn_point_by_point_x_then_y);
     harness_add(data, the_books_moons_are_fixed_and_near_their_circles);
     suite_add_tcase(s, data);
     TCase *losses = harness_tcase("losses");
