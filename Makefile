@@ -58,6 +58,10 @@ $(DEPS): tools/install-deps
 # chapters_upto(N): chapters 01..N, in book order.
 chapters_upto = $(wordlist 1,$(1),$(CHAPTERS))
 
+# The folder of the reader's solutions, exercises/chapterN.c (tests/check-engine/run points it
+# elsewhere, to try broken solutions).
+EXERCISES := exercises
+
 define SNAPSHOT
 tangle/chapter$(1)/.tangled: $(call chapters_upto,$(1)) tools/tangle tools/nwcheck | $(DEPS)
 	tools/tangle tangle/chapter$(1) $(call chapters_upto,$(1))
@@ -101,10 +105,10 @@ chapter$(1): $(DEPS) tangle/chapter$(1)/.tangled build/chapter$(1)/figures.stamp
 	build/chapter$(1)/checkpoints
 	@tools/report $(1)
 
-exercise$(1): build/chapter$(1)/libmicrograd.a tests/exercises$(1).c tests/exercises$(1).h
-	@test -f exercises/chapter$(1).c || { echo "exercise$(1): write your solutions in exercises/chapter$(1).c (the prototypes are in tests/exercises$(1).h)" >&2; exit 1; }
+exercise$(1): build/chapter$(1)/libmicrograd.a tests/exercises$(1).c tests/exercises$(1).h $(wildcard tests/*.h)
+	@test -f $(EXERCISES)/chapter$(1).c || { echo "exercise$(1): write your solutions in $(EXERCISES)/chapter$(1).c (the prototypes are in tests/exercises$(1).h)" >&2; exit 1; }
 	$(CC) $(CFLAGS) -DEXERCISES_ONLY=$(1) -Ibuild/chapter$(1)/src -Itests -o build/chapter$(1)/my-exercises \
-	    tests/main.c tests/exercises$(1).c exercises/chapter$(1).c build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
+	    tests/main.c tests/exercises$(1).c $(EXERCISES)/chapter$(1).c build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
 	build/chapter$(1)/my-exercises
 endef
 
@@ -219,8 +223,14 @@ clean: ## remove everything generated (tangle/ and build/)
 
 .PHONY: check-engine check-engine-tests
 
-check-engine: $(DEPS) ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
-	@tools/check-engine "$(DIR)" "$(CHAPTER)" $(LAST)
+# DIR, CHAPTER and OUT (where the objects and logs go; default build/check-engine) reach the
+# tool through the environment, unexpanded: a folder named eng$$x or with a backtick in its
+# name is taken literally, by make and by the shell.
+check-engine: export CHECK_ENGINE_DIR = $(value DIR)
+check-engine: export CHECK_ENGINE_CHAPTER = $(value CHAPTER)
+check-engine: export CHECK_ENGINE_OUT = $(value OUT)
+check-engine: $(DEPS) tangle/chapter$(LAST)/.tangled ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
+	@tools/check-engine "$$CHECK_ENGINE_DIR" "$$CHECK_ENGINE_CHAPTER" $(LAST) "$$CHECK_ENGINE_OUT"
 
 check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and on broken copies of it
 	tests/check-engine/run $(LAST)
