@@ -78,6 +78,10 @@ chapters_upto_n = $(wordlist 1,$(1),$(NUMBERS))
 tests_upto = $(wildcard $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c))
 solutions_upto = $(foreach k,$(call chapters_upto_n,$(1)),$(if $(wildcard tests/exercises$(k).c),build/appendixA/src/solutions/solutions$(k).c))
 
+# The folder of the reader's solutions, exercises/chapterN.c (tests/check-engine/run points it
+# elsewhere, to try broken solutions).
+EXERCISES := exercises
+
 # The readable tangle of every snapshot: tangle/chapterN/{lib,book,programs,plots}/
 define READABLE
 tangle/chapter$(1)/.tangled: $(call chapters_upto,$(1)) tools/tangle tools/nwcheck | $(DEPS)
@@ -136,11 +140,11 @@ chapter$(1): $(DEPS) tangle/chapter$(1)/.tangled build/chapter$(1)/figures.stamp
 	build/chapter$(1)/checkpoints
 	@tools/report $(1)
 
-exercise$(1): build/chapter$(1)/libmicrograd.a tests/exercises$(1).c tests/exercises$(1).h tools/suites
-	@test -f exercises/chapter$(1).c || { echo "exercise$(1): write your solutions in exercises/chapter$(1).c (the prototypes are in tests/exercises$(1).h)" >&2; exit 1; }
+exercise$(1): build/chapter$(1)/libmicrograd.a tests/exercises$(1).c tests/exercises$(1).h $(wildcard tests/*.h) tools/suites
+	@test -f $(EXERCISES)/chapter$(1).c || { echo "exercise$(1): write your solutions in $(EXERCISES)/chapter$(1).c (the prototypes are in tests/exercises$(1).h)" >&2; exit 1; }
 	tools/suites --exercises $(1) > build/chapter$(1)/my-suites.h
 	$(CC) $(CFLAGS) -DSUITES_H='"my-suites.h"' -Ibuild/chapter$(1) -Ibuild/chapter$(1)/src/lib -Itests -o build/chapter$(1)/my-exercises \
-	    tests/main.c tests/exercises$(1).c exercises/chapter$(1).c build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
+	    tests/main.c tests/exercises$(1).c $(EXERCISES)/chapter$(1).c build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
 	build/chapter$(1)/my-exercises
 endef
 
@@ -248,8 +252,14 @@ clean: ## remove everything generated (tangle/ and build/)
 
 .PHONY: check-engine check-engine-tests
 
-check-engine: $(DEPS) ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
-	@tools/check-engine "$(DIR)" "$(CHAPTER)" $(LAST)
+# DIR, CHAPTER and OUT (where the objects and logs go; default build/check-engine) reach the
+# tool through the environment, unexpanded: a folder named eng$$x or with a backtick in its
+# name is taken literally, by make and by the shell.
+check-engine: export CHECK_ENGINE_DIR = $(value DIR)
+check-engine: export CHECK_ENGINE_CHAPTER = $(value CHAPTER)
+check-engine: export CHECK_ENGINE_OUT = $(value OUT)
+check-engine: $(DEPS) tangle/chapter$(LAST)/.tangled ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
+	@tools/check-engine "$$CHECK_ENGINE_DIR" "$$CHECK_ENGINE_CHAPTER" $(LAST) "$$CHECK_ENGINE_OUT"
 
 check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and on broken copies of it
 	tests/check-engine/run $(LAST)

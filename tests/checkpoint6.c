@@ -91,6 +91,27 @@ START_TEST(moons_without_noise_lie_on_the_two_half_circles)
 }
 END_TEST
 
+/* The noise is drawn point by point, the x deviate then the y deviate, each one call of
+   rng_normal: a statistical look at the points would not see another order. */
+START_TEST(moons_noise_is_drawn_point_by_point_x_then_y)
+{
+    Rng rng, again;
+    rng_seed(&rng, 7, 7);
+    Dataset plain = moons_make(7, 0.0, &rng);          /* the points without noise */
+    rng_seed(&rng, 9, 4);
+    rng_seed(&again, 9, 4);
+    Dataset d = moons_make(7, 0.25, &rng);
+    for (size_t i = 0; i < 14; i++) {
+        double want = plain.x[i] + 0.25 * rng_normal(&again);
+        ck_assert_msg(fabs(d.x[i] - want) <= 1e-12, "point %zu, %s: %.17g, expected %.17g",
+                      i / 2, i % 2 ? "y" : "x", d.x[i], want);
+    }
+    ck_assert_uint_eq(rng_next(&rng), rng_next(&again));   /* and nothing else */
+    dataset_free(&plain);
+    dataset_free(&d);
+}
+END_TEST
+
 START_TEST(the_books_moons_are_fixed_and_near_their_circles)
 {
     Dataset a = moons_dataset(), b = moons_dataset();
@@ -244,6 +265,34 @@ START_TEST(moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_
     ck_assert_double_lt(loss->data, want);             /* the update lowered the loss */
     graph_free(g);
     mlp_free(m);
+    dataset_free(&d);
+}
+END_TEST
+
+/* A step's gradients are this step's alone: gradients left over from before the step (as a
+   forgotten mlp_zero_grad would leave them) change neither the update nor the gradients. */
+START_TEST(moons_step_zeroes_the_gradients_before_its_backward_pass)
+{
+    Dataset d = moons_dataset();
+    MLP *clean = moons_network(1), *stale = moons_network(1);
+    Graph *g = graph_new();
+    size_t count;
+    Value **p = mlp_parameters(clean, &count), **q = mlp_parameters(stale, &count);
+    mlp_zero_grad(clean);
+    for (size_t j = 0; j < count; j++)
+        q[j]->grad = 1000.0 + (double)j;               /* left over from an earlier pass */
+    moons_step(clean, g, &d, 3, 100);
+    moons_step(stale, g, &d, 3, 100);
+    for (size_t j = 0; j < count; j++) {
+        ck_assert_msg(q[j]->grad == p[j]->grad, "parameter %zu: gradient %.17g after the step, "
+                      "expected %.17g: the step added to an old gradient", j, q[j]->grad,
+                      p[j]->grad);
+        ck_assert_msg(q[j]->data == p[j]->data, "parameter %zu: %.17g after the step, expected "
+                      "%.17g", j, q[j]->data, p[j]->data);
+    }
+    graph_free(g);
+    mlp_free(clean);
+    mlp_free(stale);
     dataset_free(&d);
 }
 END_TEST
@@ -408,6 +457,7 @@ Suite *checkpoint6_suite(void)
     TCase *data = harness_tcase("data");
     harness_add(data, dataset_new_is_zeroed);
     harness_add(data, moons_without_noise_lie_on_the_two_half_circles);
+    harness_add(data, moons_noise_is_drawn_point_by_point_x_then_y);
     harness_add(data, the_books_moons_are_fixed_and_near_their_circles);
     suite_add_tcase(s, data);
     TCase *losses = harness_tcase("losses");
@@ -421,6 +471,7 @@ Suite *checkpoint6_suite(void)
     tcase_set_timeout(moons, 120);                     /* slow under valgrind */
     harness_add(moons, moons_network_has_337_parameters_from_its_seed);
     harness_add(moons, moons_step_reports_the_loss_before_the_update_and_resets_the_scratch_graph);
+    harness_add(moons, moons_step_zeroes_the_gradients_before_its_backward_pass);
     harness_add(moons, the_default_moons_training_reaches_100_percent_in_constant_memory);
     suite_add_tcase(s, moons);
     TCase *readers = harness_tcase("readers");

@@ -4,7 +4,7 @@
 #ifndef DOT_READER_H
 #define DOT_READER_H
 
-#include <check.h>
+#include "harness.h"   /* Check, with doubles printed in full */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>

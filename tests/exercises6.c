@@ -60,6 +60,53 @@ START_TEST(shuffle_keeps_every_example_with_its_label)
 }
 END_TEST
 
+/* The exact order is the contract: Fisher-Yates from the last example down to the second,
+   swapping example i with example j drawn uniformly from 0..i by rejection (draw rng_next
+   again while it is below 2^32 mod (i + 1); j is the first draw kept, modulo i + 1). Here the
+   order of 0..n-1 by that algorithm, or by its biased variant with a plain rng_next % (i + 1)
+   (unbiased 0), as position -> example. */
+static void reference_shuffle(size_t *order, size_t n, Rng *rng, int unbiased)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n - 1; i > 0; i--) {
+        uint32_t k = (uint32_t)(i + 1), skip = unbiased ? (uint32_t)(-k) % k : 0, r;
+        do
+            r = rng_next(rng);
+        while (r < skip);
+        size_t j = r % k, t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+}
+
+/* From seed 117 on stream 6, the shuffle of 3200 examples meets a draw that must be thrown
+   away (checked below): a % k shuffle, which the statistics cannot tell apart, gives another
+   order. */
+START_TEST(shuffle_is_fisher_yates_with_unbiased_draws)
+{
+    enum { N = 3200 };
+    static size_t exact[N], biased[N];
+    Rng rng;
+    rng_seed(&rng, 117, 6);
+    reference_shuffle(exact, N, &rng, 1);
+    rng_seed(&rng, 117, 6);
+    reference_shuffle(biased, N, &rng, 0);
+    ck_assert_msg(memcmp(exact, biased, sizeof exact) != 0,
+                  "the test's seed no longer tells the two draws apart");
+    Dataset d = dataset_new(N, 1);
+    for (size_t i = 0; i < N; i++)
+        d.x[i] = (double)i, d.y[i] = (double)i;
+    rng_seed(&rng, 117, 6);
+    dataset_shuffle(&d, &rng);
+    for (size_t i = 0; i < N; i++)
+        ck_assert_msg(d.x[i] == (double)exact[i] && d.y[i] == (double)exact[i],
+                      "position %zu holds example %.17g, expected %zu%s", i, d.x[i], exact[i],
+                      d.x[i] == (double)biased[i] ? " (the order a plain rng_next % k gives)" : "");
+    dataset_free(&d);
+}
+END_TEST
+
 /* Shuffle three examples many times and count each of the 6 orders. Each should come up
    with probability 1/6: count 10000 of 60000, standard deviation about 91. The classic bug,
    swapping each example with any of the three, makes three of the orders 5/27 and three
@@ -199,6 +246,7 @@ Suite *exercises6_suite(void)
     tcase_set_timeout(tc, 60);
     harness_add(tc, shuffle_keeps_every_example_with_its_label);
     harness_add(tc, shuffle_makes_every_order_equally_often);
+    harness_add(tc, shuffle_is_fisher_yates_with_unbiased_draws);
     harness_add(tc, momentum_with_beta_zero_is_gradient_descent);
     harness_add(tc, momentum_with_beta_one_is_a_forgotten_zero_grad);
     harness_add(tc, momentum_trains_the_four_examples);

@@ -7,7 +7,9 @@
 #include "training.h"
 
 /* Exercise 6.1: put the examples of d in a random order, every order equally likely, each
-   example's inputs moving with its label; rng is the only source of randomness. */
+   example's inputs moving with its label; rng is the only source of randomness. The order is
+   exact: for i from count - 1 down to 1, swap examples i and j, with j drawn from 0..i as the
+   first rng_next(rng) not below 2^32 mod (i + 1), taken modulo i + 1. */
 void dataset_shuffle(Dataset *d, Rng *rng);
 
 /* Exercise 6.2: gradient descent with momentum. velocity holds one number per parameter

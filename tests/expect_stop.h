@@ -15,7 +15,7 @@
 #ifndef EXPECT_STOP_H
 #define EXPECT_STOP_H
 
-#include <check.h>
+#include "harness.h"   /* Check, with doubles printed in full */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

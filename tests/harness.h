@@ -17,12 +17,18 @@
  * protocol above need a child per test), prints Check's summary, and returns the exit status
  * of the runner: EXIT_SUCCESS only when at least one test ran and every test passed.
  *
+ * A failed comparison of doubles prints both with all their digits (CK_FLOATING_DIG below).
+ *
  * After this header, tcase_create and tcase_add_test are poisoned: a test written without the
  * protocol does not compile.
  */
 #ifndef HARNESS_H
 #define HARNESS_H
 
+/* Check prints the two doubles of a failed ck_assert_double_* with CK_FLOATING_DIG significant
+ * digits, 6 unless told: two doubles that differ in their last bits would look equal. 17 digits
+ * tell any two doubles apart. Every test file includes Check through this header. */
+#define CK_FLOATING_DIG 17
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
