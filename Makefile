@@ -261,7 +261,7 @@ check-engine: export CHECK_ENGINE_OUT = $(value OUT)
 check-engine: $(DEPS) tangle/chapter$(LAST)/.tangled ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
 	@tools/check-engine "$$CHECK_ENGINE_DIR" "$$CHECK_ENGINE_CHAPTER" $(LAST) "$$CHECK_ENGINE_OUT"
 
-check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and on broken copies of it
+check-engine-tests: $(DEPS) tangle build/appendixA/src/.tangled ## test check-engine on the book's engine and on broken copies of it
 	tests/check-engine/run $(LAST)
 
 # ---- fuzzing ----------------------------------------------------------------------------
