@@ -371,11 +371,19 @@ local function chunk_blocks(el)
   }
 end
 
--- LaTeX: inline code may break after an underscore, so that a long test name such as
--- test_sum_times_product_grads_match_central_differences does not run into the margin.
+-- LaTeX: where inline code may break (tools/nwbook.sty): freely after ", ", at another space
+-- (\\nwsp) or after an underscore (\\nwus) only when nothing better is left, so that a long
+-- test name such as test_sum_times_product_grads_match_central_differences does not run into
+-- the margin while "Activation act_hidden" stays on one line where it can; never at a hyphen
+-- (\\nwhy: "--data" is not split into "-" and "-data").
 local function breakable_code(el)
   local s = write_inlines({el})
-  return pandoc.RawInline("latex", (s:gsub("\\_", "\\_\\allowbreak{}")))
+  local inner = s:match("^\\texttt(%b{})$")
+  if not inner then return nil end
+  inner = inner:sub(2, -2):gsub("\\%-", "\0"):gsub("\\_", "\1"):gsub("\\ ", "\2")
+  inner = inner:gsub("%-", "\\nwhy{}"):gsub(",\2", ",\\ "):gsub("\2", "\\nwsp{}")
+  inner = inner:gsub("\1", "\\nwus{}"):gsub("\0", "\\-")
+  return pandoc.RawInline("latex", "\\texttt{" .. inner .. "}")
 end
 
 -- LaTeX: a figure (a paragraph that is one image with a caption) becomes \nwfigure{file}{caption},
@@ -495,58 +503,20 @@ local function latex_escape(x)
   end))
 end
 
--- \maketitle becomes a title page (title, subtitle, what the book builds, version and date,
--- both passed in by tools/weave-pdf as metadata) and, on the next page, the colophon.
+-- The title page and the colophon are set by tools/nwbook.sty; here its \nwsettitle gets the
+-- title, the subtitle, what the book builds, the version and the date (the last two passed in by
+-- tools/weave-pdf as metadata).
 local function title_page(meta)
   local full = stringify(meta.booktitle)
   local title, subtitle = full:match("^(.-):%s+(.+)$")
   if not title then title, subtitle = full, "" end
   local version = meta.version and stringify(meta.version) or "unknown"
   local date = meta.date and stringify(meta.date) or ""
-  return [[
-\makeatletter
-\renewcommand{\maketitle}{%
-\begin{titlepage}
-\centering
-\vspace*{0.16\textheight}
-{\fontsize{30}{36}\selectfont\bfseries ]] .. latex_escape(title) .. [[\par}
-\vspace{1.2em}
-{\LARGE\itshape ]] .. latex_escape(subtitle) .. [[\par}
-\vspace{3em}
-\begin{minipage}{0.72\textwidth}\centering\large
-]] .. latex_escape(BOOK_BUILDS) .. [[
-
-\end{minipage}
-\vfill
-{\small Version ]] .. latex_escape(version) .. [[\\[0.3em] ]] .. latex_escape(date) .. [[\par}
-\vspace*{0.05\textheight}
-\end{titlepage}
-\thispagestyle{empty}
-\vspace*{\fill}
-\begin{minipage}{0.8\textwidth}\small
-\textbf{Colophon.} This book is a literate program. Its one source is a set of noweb files,
-one per chapter: prose in pandoc Markdown around named chunks of C. \emph{Tangling} them with
-noweb's \texttt{notangle} gives the C of the engine as it stands at the end of each chapter;
-each of these snapshots is compiled with gcc (\texttt{-std=c11 -Wall -Wextra -Wpedantic
--Werror}), its program is run, and its checkpoint tests are run with the Check unit-test
-framework. \emph{Weaving} them through a noweb back end and pandoc gives this PDF, typeset by
-pdf\LaTeX{} in Latin Modern, and an HTML edition. The expression graphs are drawn by graphviz
-from the DOT files the programs write, the plots by gnuplot from the data they write, and every
-number in the text that a program can print is taken from its output. The HTML edition also
-shows, for every chapter, the code as it stands after it and what the chapter changed.
-
-\medskip
-Version ]] .. latex_escape(version) .. [[, ]] .. latex_escape(date) .. [[.
-
-\medskip
-The code (everything that tangles, the tests and the tools) is under the MIT licence; the text
-and the figures are under the Creative Commons Attribution 4.0 International licence (CC BY
-4.0). The file \texttt{LICENSE} beside the sources has both.
-\end{minipage}
-\clearpage
-}
-\makeatother
-]]
+  local args = {}
+  for _, x in ipairs({title, subtitle, BOOK_BUILDS, version, date}) do
+    table.insert(args, "{" .. latex_escape(x) .. "}")
+  end
+  return "\\nwsettitle" .. table.concat(args) .. "\n"
 end
 
 function Pandoc(doc)
@@ -612,79 +582,11 @@ function Pandoc(doc)
         table.insert(list, inc)
       end
     end
-    local preamble = [[
-\usepackage{xcolor}
-\usepackage{fancyvrb}
-\usepackage{multicol}
-\usepackage{rotating}
-\fvset{fontsize=\footnotesize}
-\makeatletter
-\newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
-\newcommand{\nwchunkheader}[2]{\noindent\hypertarget{#1}{}\phantomsection\label{#1}{\small #2}\par\nopagebreak\vspace{-0.6\baselineskip}\nopagebreak}
-\newcommand{\nwchunkfooter}[1]{\vspace{-0.7\baselineskip}\noindent{\footnotesize\color{black!65}#1}\par}
-\newenvironment{nwoutput}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M\noindent{\footnotesize\sffamily\color{black!60}Output}\par\nopagebreak\vspace{-0.5\baselineskip}\nopagebreak}{\par\endgroup\addvspace{\medskipamount}}
-\newcommand{\nwuse}[1]{{\rmfamily\itshape #1}}
-% keep a chunk header or an Output label with what follows: break the page here
-% unless #1 of room is left on it (needspace's \Needspace, written out; the \penalty makes
-% TeX move the paragraph before it onto the page first, so that \pagetotal is up to date)
-\newlength{\nwcodeline}\setlength{\nwcodeline}{11pt}
-\newcommand{\nwneedspace}[1]{\par\penalty-100\begingroup\setlength{\dimen@}{#1}%
-  \setlength{\dimen@ii}{\pagegoal}\addtolength{\dimen@ii}{-\pagetotal}%
-  \ifdim\dimen@>\dimen@ii \ifdim\dimen@ii>\z@\vfil\fi\break\fi\endgroup}
-% the two indexes (tools/nw2md writes the entries into the chunk headers; tools/weave-pdf
-% runs makeindex on \jobname-ident.idx and \jobname-chunks.idx between the LaTeX runs)
-\newwrite\nwidx@ident \newwrite\nwidx@chunks
-\AtBeginDocument{\immediate\openout\nwidx@ident=\jobname-ident.idx
-  \immediate\openout\nwidx@chunks=\jobname-chunks.idx}
-\newcommand{\nwidx}[2]{\expandafter\write\csname nwidx@#1\endcsname{\string\indexentry{\unexpanded{#2}}{\thepage}}}
-\newcommand{\nwdefpage}[1]{\textbf{\hyperpage{#1}}}
-\newcommand{\nwchunkname}[1]{$\langle${#1}$\rangle$}
-\newenvironment{nwindex}{\begin{multicols*}{2}\small\setlength{\parindent}{0pt}%
-  \setlength{\parskip}{0pt plus 0.3pt}\raggedright\let\item\@idxitem}{\end{multicols*}}
-\newcommand{\nwprintindex}[3]{\clearpage\phantomsection\addcontentsline{toc}{chapter}{#2}%
-  \chapter*{#2}\markboth{#2}{#2}{\small #3\par}\bigskip
-  \IfFileExists{\jobname-#1.ind}{\input{\jobname-#1.ind}}{(The index is made on the next run.)}}
-% figures at one scale: 85% of their natural size (graphviz and gnuplot both set their text in
-% 11pt Helvetica, which comes out near the body text), smaller only when wider than the text
-\def\maxwidth{\ifdim0.85\Gin@nat@width>\linewidth\linewidth\else0.85\Gin@nat@width\fi}
-% \nwfigure{file}{caption}: a figure stays where the text that refers to it put it, in a box
-% that does not float, with a figure's caption; a figure more than 1.2 times as wide as the text at that scale
-% (fitted to the text, its lettering would fall below 8pt) is set on a page of its own, turned
-% to landscape with its caption (rotating's sidewaysfigure), at the common scale. The page
-% number it lands on goes to the .aux file; on the next run that page gets /Rotate 90, so a
-% PDF viewer shows it upright. When the pages written differ from those read at the start,
-% LaTeX asks for another run ("Rerun to get", which tools/weave-pdf obeys).
-\newsavebox{\nw@figbox}
-\newcommand{\nwfigure}[2]{%
-  \sbox{\nw@figbox}{\def\maxwidth{0.85\Gin@nat@width}\includegraphics{#1}}%
-  \ifdim\wd\nw@figbox>1.2\linewidth
-    \begin{sidewaysfigure}[p]\centering\includegraphics{#1}\caption{#2}\nw@turnpage\end{sidewaysfigure}%
-  \else
-    \par\medskip\noindent\begin{minipage}{\linewidth}\centering\includegraphics{#1}%
-      \def\@captype{figure}\caption{#2}\end{minipage}\par\medskip
-  \fi}
-\newcommand{\nw@turnpage}{\protected@write\@auxout{}{\string\nw@turned{\thepage}}}
-\newcount\nw@turnedcount \newif\ifnw@started
-\newcommand{\nw@turned}[1]{%
-  \ifnw@started % the .aux read again at the end: this run's pages
-    \global\advance\nw@turnedcount\m@ne
-    \ifcsname nw@turned@#1\endcsname\else\global\nw@turnedcount=\@M\fi
-  \else % the .aux read at the start: the pages to turn in this run
-    \global\advance\nw@turnedcount\@ne \global\@namedef{nw@turned@#1}{}%
-  \fi}
-\AddToHook{enddocument/afteraux}{\ifnum\nw@turnedcount=\z@\else
-  \@latex@warning@no@line{Rerun to get the turned pages right}\fi}
-\AtBeginDocument{\global\nw@startedtrue\edef\nw@pageattr{\the\pdfpageattr}}
-\AddToHook{shipout/before}{\global\pdfpageattr\expandafter{\nw@pageattr}%
-  \ifcsname nw@turned@\thepage\endcsname
-    \global\pdfpageattr\expandafter{\the\pdfpageattr /Rotate 90}\fi}
-\makeatother
-% pages end where the text ends, instead of stretching the space around figures and chunks
-\raggedbottom
-]]
+    -- the LaTeX of the book is tools/nwbook.sty (tools/weave-pdf copies it next to book.tex)
+    local preamble = "\\usepackage{nwbook}\n"
     local gp = meta["latex-graphicspath"]
     if gp then
-      preamble = preamble .. "\\usepackage{graphicx}\\graphicspath{{" .. stringify(gp) .. "/}}\n"
+      preamble = preamble .. "\\graphicspath{{" .. stringify(gp) .. "/}}\n"
     end
     preamble = preamble .. title_page(meta)
     table.insert(list, pandoc.MetaBlocks({pandoc.RawBlock("latex", preamble)}))
