@@ -19,6 +19,7 @@ local BOOK_BUILDS = "A scalar automatic-differentiation engine, and a small neur
 
 local stringify = pandoc.utils.stringify
 local fmt = FORMAT:match("latex") and "latex" or "html"
+local epub = FORMAT:match("epub") ~= nil   -- the EPUB is written as HTML, in one pandoc run
 
 local builddir = "build"
 local source = nil          -- the .nw file being processed (for messages)
@@ -279,6 +280,14 @@ local function function_names(mathml)
   return (mathml:gsub("<mo\1>", "<mo>"):gsub("<mi[\2\3]>", "<mi>"))
 end
 
+-- texmath writes \ell as an operator (<mo>ℓ</mo>, padded like "+": "ℓ _i =") and \lVert,
+-- \rVert as U+2225 "parallel to", an operator padded like a relation ("∥ Δ ∥²"). ℓ is a
+-- letter; the norm's bars are U+2016 with no space of their own, as TeX sets them.
+local function ordinary_symbols(mathml)
+  mathml = mathml:gsub("<mo>\u{2113}</mo>", "<mi>\u{2113}</mi>")
+  return (mathml:gsub("<mo([^>]*)>\u{2225}</mo>", '<mo%1 lspace="0em" rspace="0em">\u{2016}</mo>'))
+end
+
 local function escape_xml(s)
   return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
 end
@@ -287,7 +296,7 @@ local function html_math(m)
   local doc = pandoc.Pandoc({pandoc.Plain({pandoc.Math(m.mathtype, unstretch_fences(m.text))})})
   local s = pandoc.write(doc, "html5", {html_math_method = "mathml"}):gsub("%s+$", "")
   if not s:match("^<math") then fail(nil, "math did not become MathML: " .. m.text) end
-  s = function_names(unary_signs(upright_words(s)))
+  s = ordinary_symbols(function_names(unary_signs(upright_words(s))))
   s = s:gsub('(<annotation encoding="application/x%-tex">).-(</annotation>)',
     function(a, b) return a .. escape_xml(m.text) .. b end)
   if m.mathtype == "DisplayMath" then
@@ -467,6 +476,12 @@ local function process(block)
   if block.t == "CodeBlock" and block.classes:includes("snapshot") and fmt == "html" then
     return snapshot_block(block)
   end
+  if block.t == "Div" and block.classes:includes("nwchapter") then
+    return block                 -- EPUB: where a chapter starts (see epub_book below)
+  end
+  if block.t == "Div" and block.classes:includes("chapter-code") and epub then
+    return {}                    -- the code pages are the HTML edition's only
+  end
   if block.t == "Div" and block.classes:includes("nwfile") then
     source = block.attributes.source
     mdfile = block.attributes.md or mdfile
@@ -519,6 +534,86 @@ local function title_page(meta)
   return "\\nwsettitle" .. table.concat(args) .. "\n"
 end
 
+-- ---------------------------------------------------------------- EPUB
+-- tools/weave-epub gives the whole book as one document, each chapter (and each index page)
+-- led by a marker ::: {.nwchapter base=... label=... appendix=...}. Here each chapter's title
+-- gets its label and its sections their numbers, as on the HTML pages; links to another
+-- page of the HTML edition (base.html#id, base.html) become links inside the book, which
+-- pandoc points at the file it puts the target in. The links inside raw HTML (chunk uses in
+-- the code, the index pages) pandoc does not see: they are pointed at the right file here,
+-- with pandoc's own names (a new file chNNN.xhtml at each level-1 header).
+local function epub_book(blocks)
+  local out, first_id, label, want_title, base = {}, {}, nil, false, nil
+  local chapters = {}           -- { label, blocks }
+  for _, b in ipairs(blocks) do
+    if b.t == "Div" and b.classes:includes("nwchapter") then
+      base = b.attributes.base
+      label = b.attributes.label ~= "" and b.attributes.label or nil
+      want_title = true
+      table.insert(chapters, {label = label, blocks = {}})
+    else
+      if b.t == "Header" and b.level == 1 and want_title then
+        want_title = false
+        first_id[base] = b.identifier
+        if label then
+          table.insert(b.content, 1, pandoc.Space())
+          table.insert(b.content, 1, pandoc.Span({pandoc.Str(label)},
+            pandoc.Attr("", {"header-section-number"})))
+        end
+      end
+      if #chapters > 0 then table.insert(chapters[#chapters].blocks, b) end
+      table.insert(out, b)
+    end
+  end
+  for _, c in ipairs(chapters) do
+    if c.label then number_headers(c.blocks, c.label) end
+  end
+  -- links to another page of the HTML edition
+  local function local_target(url)
+    local page, frag = url:match("^([%w_%-]+)%.html#(.+)$")
+    if page then return "#" .. frag end
+    page = url:match("^([%w_%-]+)%.html$")
+    if page and first_id[page] then return "#" .. first_id[page] end
+    return nil
+  end
+  for i, b in ipairs(out) do
+    out[i] = pandoc.walk_block(b, {Link = function(l)
+      local t = local_target(l.target)
+      if t then l.target = t; return l end
+    end})
+  end
+  -- which file each id lands in
+  local file_of, n = {}, 0
+  local function note(id) if id and id ~= "" and not file_of[id] then file_of[id] = n end end
+  local function note_raw(r) for id in r.text:gmatch('%sid="([^"]+)"') do note(id) end end
+  local collect = {
+    Div = function(e) note(e.identifier) end, Span = function(e) note(e.identifier) end,
+    Header = function(e) note(e.identifier) end, CodeBlock = function(e) note(e.identifier) end,
+    Link = function(e) note(e.identifier) end, Image = function(e) note(e.identifier) end,
+    RawBlock = note_raw, RawInline = note_raw,
+  }
+  for _, b in ipairs(out) do
+    if n == 0 or (b.t == "Header" and b.level == 1) then n = n + 1 end
+    note(b.identifier)
+    if b.t == "RawBlock" then note_raw(b) end
+    pandoc.walk_block(b, collect)
+  end
+  local function fix_raw(r)
+    if r.format ~= "html" then return nil end
+    r.text = r.text:gsub('href="([^"#]*)#([^"]+)"', function(page, id)
+      if page ~= "" and not page:match("^[%w_%-]+%.html$") then return nil end
+      if not file_of[id] then return nil end
+      return string.format('href="ch%03d.xhtml#%s"', file_of[id], id)
+    end)
+    return r
+  end
+  for i, b in ipairs(out) do
+    if b.t == "RawBlock" then out[i] = fix_raw(b) or b
+    else out[i] = pandoc.walk_block(b, {RawBlock = fix_raw, RawInline = fix_raw}) end
+  end
+  return out
+end
+
 function Pandoc(doc)
   local meta = doc.meta
   if meta.builddir then builddir = stringify(meta.builddir) end
@@ -541,7 +636,12 @@ function Pandoc(doc)
     out[i] = b
   end
 
-  if fmt == "html" then
+  if epub then
+    out = epub_book(out)
+    meta.title = meta.booktitle
+    table.insert(out, pandoc.Div({pandoc.CodeBlock("int x;", pandoc.Attr("", {"c"}))},
+      pandoc.Attr("", {"hl-keep"}, {{"hidden", "hidden"}})))
+  elseif fmt == "html" then
     if meta["index-page"] then
       meta.pagetitle = meta.booktitle
       meta.title = meta.booktitle
