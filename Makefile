@@ -218,12 +218,18 @@ WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css tools/book-
 build/book/index.html: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-html | $(DEPS)
 	tools/weave-html build build/book $(BOOK_NW)
 
-build/book.pdf: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-pdf | $(DEPS)
+build/book.pdf: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-pdf tools/nwbook.sty \
+                tools/latexmkrc tools/book.ist | $(DEPS)
 	tools/weave-pdf build build/book.pdf $(BOOK_NW)
+
+build/book.epub: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-epub tools/epub.css | $(DEPS)
+	tools/weave-epub build build/book.epub $(BOOK_NW)
 
 html: build/book/index.html ## weave the HTML book: build/book/index.html
 pdf: build/book.pdf ## weave the PDF book: build/book.pdf
-book: html pdf ## both
+.PHONY: epub
+epub: build/book.epub ## weave the EPUB book: build/book.epub
+book: html pdf epub ## all three
 
 # ---- checks -----------------------------------------------------------------------------
 

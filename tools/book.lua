@@ -19,6 +19,7 @@ local BOOK_BUILDS = "A scalar automatic-differentiation engine, and a small neur
 
 local stringify = pandoc.utils.stringify
 local fmt = FORMAT:match("latex") and "latex" or "html"
+local epub = FORMAT:match("epub") ~= nil   -- the EPUB is written as HTML, in one pandoc run
 
 local builddir = "build"
 local source = nil          -- the .nw file being processed (for messages)
@@ -279,6 +280,14 @@ local function function_names(mathml)
   return (mathml:gsub("<mo\1>", "<mo>"):gsub("<mi[\2\3]>", "<mi>"))
 end
 
+-- texmath writes \ell as an operator (<mo>ℓ</mo>, padded like "+": "ℓ _i =") and \lVert,
+-- \rVert as U+2225 "parallel to", an operator padded like a relation ("∥ Δ ∥²"). ℓ is a
+-- letter; the norm's bars are U+2016 with no space of their own, as TeX sets them.
+local function ordinary_symbols(mathml)
+  mathml = mathml:gsub("<mo>\u{2113}</mo>", "<mi>\u{2113}</mi>")
+  return (mathml:gsub("<mo([^>]*)>\u{2225}</mo>", '<mo%1 lspace="0em" rspace="0em">\u{2016}</mo>'))
+end
+
 local function escape_xml(s)
   return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
 end
@@ -287,7 +296,7 @@ local function html_math(m)
   local doc = pandoc.Pandoc({pandoc.Plain({pandoc.Math(m.mathtype, unstretch_fences(m.text))})})
   local s = pandoc.write(doc, "html5", {html_math_method = "mathml"}):gsub("%s+$", "")
   if not s:match("^<math") then fail(nil, "math did not become MathML: " .. m.text) end
-  s = function_names(unary_signs(upright_words(s)))
+  s = ordinary_symbols(function_names(unary_signs(upright_words(s))))
   s = s:gsub('(<annotation encoding="application/x%-tex">).-(</annotation>)',
     function(a, b) return a .. escape_xml(m.text) .. b end)
   if m.mathtype == "DisplayMath" then
@@ -371,11 +380,19 @@ local function chunk_blocks(el)
   }
 end
 
--- LaTeX: inline code may break after an underscore, so that a long test name such as
--- test_sum_times_product_grads_match_central_differences does not run into the margin.
+-- LaTeX: where inline code may break (tools/nwbook.sty): freely after ", ", at another space
+-- (\\nwsp) or after an underscore (\\nwus) only when nothing better is left, so that a long
+-- test name such as test_sum_times_product_grads_match_central_differences does not run into
+-- the margin while "Activation act_hidden" stays on one line where it can; never at a hyphen
+-- (\\nwhy: "--data" is not split into "-" and "-data").
 local function breakable_code(el)
   local s = write_inlines({el})
-  return pandoc.RawInline("latex", (s:gsub("\\_", "\\_\\allowbreak{}")))
+  local inner = s:match("^\\texttt(%b{})$")
+  if not inner then return nil end
+  inner = inner:sub(2, -2):gsub("\\%-", "\0"):gsub("\\_", "\1"):gsub("\\ ", "\2")
+  inner = inner:gsub("%-", "\\nwhy{}"):gsub(",\2", ",\\ "):gsub("\2", "\\nwsp{}")
+  inner = inner:gsub("\1", "\\nwus{}"):gsub("\0", "\\-")
+  return pandoc.RawInline("latex", "\\texttt{" .. inner .. "}")
 end
 
 -- LaTeX: a figure (a paragraph that is one image with a caption) becomes \nwfigure{file}{caption},
@@ -459,6 +476,12 @@ local function process(block)
   if block.t == "CodeBlock" and block.classes:includes("snapshot") and fmt == "html" then
     return snapshot_block(block)
   end
+  if block.t == "Div" and block.classes:includes("nwchapter") then
+    return block                 -- EPUB: where a chapter starts (see epub_book below)
+  end
+  if block.t == "Div" and block.classes:includes("chapter-code") and epub then
+    return {}                    -- the code pages are the HTML edition's only
+  end
   if block.t == "Div" and block.classes:includes("nwfile") then
     source = block.attributes.source
     mdfile = block.attributes.md or mdfile
@@ -495,58 +518,100 @@ local function latex_escape(x)
   end))
 end
 
--- \maketitle becomes a title page (title, subtitle, what the book builds, version and date,
--- both passed in by tools/weave-pdf as metadata) and, on the next page, the colophon.
+-- The title page and the colophon are set by tools/nwbook.sty; here its \nwsettitle gets the
+-- title, the subtitle, what the book builds, the version and the date (the last two passed in by
+-- tools/weave-pdf as metadata).
 local function title_page(meta)
   local full = stringify(meta.booktitle)
   local title, subtitle = full:match("^(.-):%s+(.+)$")
   if not title then title, subtitle = full, "" end
   local version = meta.version and stringify(meta.version) or "unknown"
   local date = meta.date and stringify(meta.date) or ""
-  return [[
-\makeatletter
-\renewcommand{\maketitle}{%
-\begin{titlepage}
-\centering
-\vspace*{0.16\textheight}
-{\fontsize{30}{36}\selectfont\bfseries ]] .. latex_escape(title) .. [[\par}
-\vspace{1.2em}
-{\LARGE\itshape ]] .. latex_escape(subtitle) .. [[\par}
-\vspace{3em}
-\begin{minipage}{0.72\textwidth}\centering\large
-]] .. latex_escape(BOOK_BUILDS) .. [[
+  local args = {}
+  for _, x in ipairs({title, subtitle, BOOK_BUILDS, version, date}) do
+    table.insert(args, "{" .. latex_escape(x) .. "}")
+  end
+  return "\\nwsettitle" .. table.concat(args) .. "\n"
+end
 
-\end{minipage}
-\vfill
-{\small Version ]] .. latex_escape(version) .. [[\\[0.3em] ]] .. latex_escape(date) .. [[\par}
-\vspace*{0.05\textheight}
-\end{titlepage}
-\thispagestyle{empty}
-\vspace*{\fill}
-\begin{minipage}{0.8\textwidth}\small
-\textbf{Colophon.} This book is a literate program. Its one source is a set of noweb files,
-one per chapter: prose in pandoc Markdown around named chunks of C. \emph{Tangling} them with
-noweb's \texttt{notangle} gives the C of the engine as it stands at the end of each chapter;
-each of these snapshots is compiled with gcc (\texttt{-std=c11 -Wall -Wextra -Wpedantic
--Werror}), its program is run, and its checkpoint tests are run with the Check unit-test
-framework. \emph{Weaving} them through a noweb back end and pandoc gives this PDF, typeset by
-pdf\LaTeX{} in Latin Modern, and an HTML edition. The expression graphs are drawn by graphviz
-from the DOT files the programs write, the plots by gnuplot from the data they write, and every
-number in the text that a program can print is taken from its output. The HTML edition also
-shows, for every chapter, the code as it stands after it and what the chapter changed.
-
-\medskip
-Version ]] .. latex_escape(version) .. [[, ]] .. latex_escape(date) .. [[.
-
-\medskip
-The code (everything that tangles, the tests and the tools) is under the MIT licence; the text
-and the figures are under the Creative Commons Attribution 4.0 International licence (CC BY
-4.0). The file \texttt{LICENSE} beside the sources has both.
-\end{minipage}
-\clearpage
-}
-\makeatother
-]]
+-- ---------------------------------------------------------------- EPUB
+-- tools/weave-epub gives the whole book as one document, each chapter (and each index page)
+-- led by a marker ::: {.nwchapter base=... label=... appendix=...}. Here each chapter's title
+-- gets its label and its sections their numbers, as on the HTML pages; links to another
+-- page of the HTML edition (base.html#id, base.html) become links inside the book, which
+-- pandoc points at the file it puts the target in. The links inside raw HTML (chunk uses in
+-- the code, the index pages) pandoc does not see: they are pointed at the right file here,
+-- with pandoc's own names (a new file chNNN.xhtml at each level-1 header).
+local function epub_book(blocks)
+  local out, first_id, label, want_title, base = {}, {}, nil, false, nil
+  local chapters = {}           -- { label, blocks }
+  for _, b in ipairs(blocks) do
+    if b.t == "Div" and b.classes:includes("nwchapter") then
+      base = b.attributes.base
+      label = b.attributes.label ~= "" and b.attributes.label or nil
+      want_title = true
+      table.insert(chapters, {label = label, blocks = {}})
+    else
+      if b.t == "Header" and b.level == 1 and want_title then
+        want_title = false
+        first_id[base] = b.identifier
+        if label then
+          table.insert(b.content, 1, pandoc.Space())
+          table.insert(b.content, 1, pandoc.Span({pandoc.Str(label)},
+            pandoc.Attr("", {"header-section-number"})))
+        end
+      end
+      if #chapters > 0 then table.insert(chapters[#chapters].blocks, b) end
+      table.insert(out, b)
+    end
+  end
+  for _, c in ipairs(chapters) do
+    if c.label then number_headers(c.blocks, c.label) end
+  end
+  -- links to another page of the HTML edition
+  local function local_target(url)
+    local page, frag = url:match("^([%w_%-]+)%.html#(.+)$")
+    if page then return "#" .. frag end
+    page = url:match("^([%w_%-]+)%.html$")
+    if page and first_id[page] then return "#" .. first_id[page] end
+    return nil
+  end
+  for i, b in ipairs(out) do
+    out[i] = pandoc.walk_block(b, {Link = function(l)
+      local t = local_target(l.target)
+      if t then l.target = t; return l end
+    end})
+  end
+  -- which file each id lands in
+  local file_of, n = {}, 0
+  local function note(id) if id and id ~= "" and not file_of[id] then file_of[id] = n end end
+  local function note_raw(r) for id in r.text:gmatch('%sid="([^"]+)"') do note(id) end end
+  local collect = {
+    Div = function(e) note(e.identifier) end, Span = function(e) note(e.identifier) end,
+    Header = function(e) note(e.identifier) end, CodeBlock = function(e) note(e.identifier) end,
+    Link = function(e) note(e.identifier) end, Image = function(e) note(e.identifier) end,
+    RawBlock = note_raw, RawInline = note_raw,
+  }
+  for _, b in ipairs(out) do
+    if n == 0 or (b.t == "Header" and b.level == 1) then n = n + 1 end
+    note(b.identifier)
+    if b.t == "RawBlock" then note_raw(b) end
+    pandoc.walk_block(b, collect)
+  end
+  local function fix_raw(r)
+    if r.format ~= "html" then return nil end
+    r.text = r.text:gsub('href="([^"#]*)#([^"]+)"', function(page, id)
+      if page ~= "" and not page:match("^[%w_%-]+%.html$") then return nil end
+      if not file_of[id] then return nil end
+      return string.format('href="ch%03d.xhtml#%s"', file_of[id], id)
+    end)
+    return r
+  end
+  for i, b in ipairs(out) do
+    if b.t == "RawBlock" then out[i] = fix_raw(b) or b
+    else out[i] = pandoc.walk_block(b, {RawBlock = fix_raw, RawInline = fix_raw}) end
+  end
+  return out
 end
 
 function Pandoc(doc)
@@ -571,7 +636,12 @@ function Pandoc(doc)
     out[i] = b
   end
 
-  if fmt == "html" then
+  if epub then
+    out = epub_book(out)
+    meta.title = meta.booktitle
+    table.insert(out, pandoc.Div({pandoc.CodeBlock("int x;", pandoc.Attr("", {"c"}))},
+      pandoc.Attr("", {"hl-keep"}, {{"hidden", "hidden"}})))
+  elseif fmt == "html" then
     if meta["index-page"] then
       meta.pagetitle = meta.booktitle
       meta.title = meta.booktitle
@@ -612,79 +682,11 @@ function Pandoc(doc)
         table.insert(list, inc)
       end
     end
-    local preamble = [[
-\usepackage{xcolor}
-\usepackage{fancyvrb}
-\usepackage{multicol}
-\usepackage{rotating}
-\fvset{fontsize=\footnotesize}
-\makeatletter
-\newenvironment{nwchunk}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M}{\par\endgroup\addvspace{\medskipamount}}
-\newcommand{\nwchunkheader}[2]{\noindent\hypertarget{#1}{}\phantomsection\label{#1}{\small #2}\par\nopagebreak\vspace{-0.6\baselineskip}\nopagebreak}
-\newcommand{\nwchunkfooter}[1]{\vspace{-0.7\baselineskip}\noindent{\footnotesize\color{black!65}#1}\par}
-\newenvironment{nwoutput}{\par\addvspace{\medskipamount}\begingroup\@endparpenalty=\@M\noindent{\footnotesize\sffamily\color{black!60}Output}\par\nopagebreak\vspace{-0.5\baselineskip}\nopagebreak}{\par\endgroup\addvspace{\medskipamount}}
-\newcommand{\nwuse}[1]{{\rmfamily\itshape #1}}
-% keep a chunk header or an Output label with what follows: break the page here
-% unless #1 of room is left on it (needspace's \Needspace, written out; the \penalty makes
-% TeX move the paragraph before it onto the page first, so that \pagetotal is up to date)
-\newlength{\nwcodeline}\setlength{\nwcodeline}{11pt}
-\newcommand{\nwneedspace}[1]{\par\penalty-100\begingroup\setlength{\dimen@}{#1}%
-  \setlength{\dimen@ii}{\pagegoal}\addtolength{\dimen@ii}{-\pagetotal}%
-  \ifdim\dimen@>\dimen@ii \ifdim\dimen@ii>\z@\vfil\fi\break\fi\endgroup}
-% the two indexes (tools/nw2md writes the entries into the chunk headers; tools/weave-pdf
-% runs makeindex on \jobname-ident.idx and \jobname-chunks.idx between the LaTeX runs)
-\newwrite\nwidx@ident \newwrite\nwidx@chunks
-\AtBeginDocument{\immediate\openout\nwidx@ident=\jobname-ident.idx
-  \immediate\openout\nwidx@chunks=\jobname-chunks.idx}
-\newcommand{\nwidx}[2]{\expandafter\write\csname nwidx@#1\endcsname{\string\indexentry{\unexpanded{#2}}{\thepage}}}
-\newcommand{\nwdefpage}[1]{\textbf{\hyperpage{#1}}}
-\newcommand{\nwchunkname}[1]{$\langle${#1}$\rangle$}
-\newenvironment{nwindex}{\begin{multicols*}{2}\small\setlength{\parindent}{0pt}%
-  \setlength{\parskip}{0pt plus 0.3pt}\raggedright\let\item\@idxitem}{\end{multicols*}}
-\newcommand{\nwprintindex}[3]{\clearpage\phantomsection\addcontentsline{toc}{chapter}{#2}%
-  \chapter*{#2}\markboth{#2}{#2}{\small #3\par}\bigskip
-  \IfFileExists{\jobname-#1.ind}{\input{\jobname-#1.ind}}{(The index is made on the next run.)}}
-% figures at one scale: 85% of their natural size (graphviz and gnuplot both set their text in
-% 11pt Helvetica, which comes out near the body text), smaller only when wider than the text
-\def\maxwidth{\ifdim0.85\Gin@nat@width>\linewidth\linewidth\else0.85\Gin@nat@width\fi}
-% \nwfigure{file}{caption}: a figure stays where the text that refers to it put it, in a box
-% that does not float, with a figure's caption; a figure more than 1.2 times as wide as the text at that scale
-% (fitted to the text, its lettering would fall below 8pt) is set on a page of its own, turned
-% to landscape with its caption (rotating's sidewaysfigure), at the common scale. The page
-% number it lands on goes to the .aux file; on the next run that page gets /Rotate 90, so a
-% PDF viewer shows it upright. When the pages written differ from those read at the start,
-% LaTeX asks for another run ("Rerun to get", which tools/weave-pdf obeys).
-\newsavebox{\nw@figbox}
-\newcommand{\nwfigure}[2]{%
-  \sbox{\nw@figbox}{\def\maxwidth{0.85\Gin@nat@width}\includegraphics{#1}}%
-  \ifdim\wd\nw@figbox>1.2\linewidth
-    \begin{sidewaysfigure}[p]\centering\includegraphics{#1}\caption{#2}\nw@turnpage\end{sidewaysfigure}%
-  \else
-    \par\medskip\noindent\begin{minipage}{\linewidth}\centering\includegraphics{#1}%
-      \def\@captype{figure}\caption{#2}\end{minipage}\par\medskip
-  \fi}
-\newcommand{\nw@turnpage}{\protected@write\@auxout{}{\string\nw@turned{\thepage}}}
-\newcount\nw@turnedcount \newif\ifnw@started
-\newcommand{\nw@turned}[1]{%
-  \ifnw@started % the .aux read again at the end: this run's pages
-    \global\advance\nw@turnedcount\m@ne
-    \ifcsname nw@turned@#1\endcsname\else\global\nw@turnedcount=\@M\fi
-  \else % the .aux read at the start: the pages to turn in this run
-    \global\advance\nw@turnedcount\@ne \global\@namedef{nw@turned@#1}{}%
-  \fi}
-\AddToHook{enddocument/afteraux}{\ifnum\nw@turnedcount=\z@\else
-  \@latex@warning@no@line{Rerun to get the turned pages right}\fi}
-\AtBeginDocument{\global\nw@startedtrue\edef\nw@pageattr{\the\pdfpageattr}}
-\AddToHook{shipout/before}{\global\pdfpageattr\expandafter{\nw@pageattr}%
-  \ifcsname nw@turned@\thepage\endcsname
-    \global\pdfpageattr\expandafter{\the\pdfpageattr /Rotate 90}\fi}
-\makeatother
-% pages end where the text ends, instead of stretching the space around figures and chunks
-\raggedbottom
-]]
+    -- the LaTeX of the book is tools/nwbook.sty (tools/weave-pdf copies it next to book.tex)
+    local preamble = "\\usepackage{nwbook}\n"
     local gp = meta["latex-graphicspath"]
     if gp then
-      preamble = preamble .. "\\usepackage{graphicx}\\graphicspath{{" .. stringify(gp) .. "/}}\n"
+      preamble = preamble .. "\\graphicspath{{" .. stringify(gp) .. "/}}\n"
     end
     preamble = preamble .. title_page(meta)
     table.insert(list, pandoc.MetaBlocks({pandoc.RawBlock("latex", preamble)}))
