@@ -128,7 +128,7 @@ build/chapter$(1)/figures.stamp: $$(addprefix build/chapter$(1)/,$$(addsuffix .o
 	tools/figures $(1) build/chapter$(1) build/book/fig
 	touch $$@
 
-build/chapter$(1)/suites.h: tools/suites $$(call tests_upto,$(1))
+build/chapter$(1)/suites.h: tools/suites $$(call tests_upto,$(1)) | build/chapter$(1)/src/.tangled
 	mkdir -p $$(@D) && tools/suites $(1) > $$@.tmp && mv $$@.tmp $$@
 build/chapter$(1)/checkpoints: tests/main.c build/chapter$(1)/suites.h $$(call tests_upto,$(1)) $(wildcard tests/*.h) $$(call solutions_upto,$(1)) build/chapter$(1)/libmicrograd.a
 	$(CC) $(CFLAGS) -Ibuild/chapter$(1) -Ibuild/chapter$(1)/src/lib -Itests -o $$@ tests/main.c \
