@@ -14,6 +14,11 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
+# As many jobs as the machine has processors, unless the command line says otherwise (-jN):
+# a plain `make` or `make check` from a fresh clone uses both cores of a 2-core machine.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
 
 CHAPTERS   := $(sort $(wildcard chapters/[0-9][0-9]-*.nw))
 APPENDICES := $(sort $(wildcard chapters/[A-Z]-*.nw))
@@ -31,10 +36,9 @@ VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
 
 DEPS := build/.deps
 FUZZERS := build/fuzz/engine build/fuzz/readers build/fuzz/nn build/fuzz/train   # libFuzzer targets ("fuzzing" below)
-SPEED   := $(if $(wildcard chapters/C-*.nw),build/appendixC/speed)   # appendix C's program
 
 .PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz \
-        bench train trainer-tests \
+        bench train program-tests \
         $(addprefix chapter,$(NUMBERS)) $(addprefix exercise,$(NUMBERS))
 
 all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book tangle ## build every snapshot, run the demos, make the figures, weave the book
@@ -42,7 +46,7 @@ all: $(DEPS) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) book tangle
 
 help: ## list the targets
 	@echo "Targets (snapshot N is chapters 1..N; N runs from 1 to $(LAST)):"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | \
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | \
 	    while IFS=$$'\t' read -r t d; do printf '  %-20s%s\n' "$$t" "$$d"; done
 	@printf '  %-20s%s\n' chapterN "tangle, compile and run snapshot N; run the checkpoints of chapters 1..N" \
 	    exerciseN "check your own solutions in exercises/chapterN.c against chapter N's tests"
@@ -54,129 +58,156 @@ $(DEPS): tools/install-deps
 	@mkdir -p $(@D) && touch $@
 
 # ---- snapshots --------------------------------------------------------------------------
+# One naming rule, stated once (chapters/README.md): a root chunk is a file of a snapshot,
+#   lib/NAME.c, lib/NAME.h    the library a reader links (libmicrograd.a)
+#   book/NAME.c, book/NAME.h  the book's own helpers for its programs (libbook.a)
+#   programs/NAME.c           a program, linked with both: build/chapterN/NAME
+#   plots/chN_NAME.gp         a gnuplot script of chapter N's figures
+#   solutions/solutionsN.c    appendix A: the solutions of chapter N's exercises
+# Snapshot N builds and runs the programs whose code chapter N itself writes (its demoN, and
+# any program it starts or extends); each runs in build/chapterN/run/ and its standard output
+# is build/chapterN/NAME.out, which the book reads. Tests are found by name in tests/ (see
+# tools/suites). Nothing here lists chapters, programs or files by hand.
 
+# roots_in(files): the root chunks these .nw files define, by the rule above.
+roots_in = $(sort $(shell sed -nE 's/^<<((lib|book|programs|plots|solutions)\/[^>]+)>>\+?=.*/\1/p' $(1)))
 # chapters_upto(N): chapters 01..N, in book order.
 chapters_upto = $(wordlist 1,$(1),$(CHAPTERS))
+chapters_upto_n = $(wordlist 1,$(1),$(NUMBERS))
+# the tests of chapters 1..N that exist, and the solutions that go with the exercises
+tests_upto = $(wildcard $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c))
+solutions_upto = $(foreach k,$(call chapters_upto_n,$(1)),$(if $(wildcard tests/exercises$(k).c),build/appendixA/src/solutions/solutions$(k).c))
 
 # The folder of the reader's solutions, exercises/chapterN.c (tests/check-engine/run points it
 # elsewhere, to try broken solutions).
 EXERCISES := exercises
 
-define SNAPSHOT
+# The readable tangle of every snapshot: tangle/chapterN/{lib,book,programs,plots}/
+define READABLE
 tangle/chapter$(1)/.tangled: $(call chapters_upto,$(1)) tools/tangle tools/nwcheck | $(DEPS)
 	tools/tangle tangle/chapter$(1) $(call chapters_upto,$(1))
+endef
 
+# COMPILED(DIR, ROOTS, INCLUDE-DIRS): objects, libmicrograd.a and libbook.a in DIR from the
+# #line tangle DIR/src/; ROOTS are its files.
+define COMPILED
+$(addprefix $(1)/src/,$(2)): $(1)/src/.tangled ;
+$(1)/obj/%.o: $(1)/src/%.c
+	@mkdir -p $$(@D)
+	$(CC) $(CFLAGS) -MMD -MP $(addprefix -I,$(3)) -c $$< -o $$@
+-include $(wildcard $(1)/obj/*/*.d)
+endef
+
+define SNAPSHOT
+S$(1)     := build/chapter$(1)
+ROOTS$(1) := $(call roots_in,$(call chapters_upto,$(1)))
+OWN$(1)   := $(call roots_in,$(word $(1),$(CHAPTERS)))
+PROGS$(1) := $$(patsubst programs/%.c,%,$$(filter programs/%.c,$$(OWN$(1))))
+
+$(eval $(call READABLE,$(1)))
 build/chapter$(1)/src/.tangled: $(call chapters_upto,$(1)) tools/tangle tools/nwcheck | $(DEPS)
 	tools/tangle -L build/chapter$(1)/src $(call chapters_upto,$(1))
+$$(eval $$(call COMPILED,build/chapter$(1),$$(ROOTS$(1)),build/chapter$(1)/src/lib build/chapter$(1)/src/book))
 
-build/chapter$(1)/libmicrograd.a: build/chapter$(1)/src/.tangled
-	rm -f $$@ build/chapter$(1)/*.o
-	for c in build/chapter$(1)/src/*.c; do \
-	    case $$$$c in */demo*.c|*/train.c|*/bench.c) continue ;; esac; \
-	    $(CC) $(CFLAGS) -c $$$$c -o build/chapter$(1)/$$$$(basename $$$$c .c).o; \
-	done
-	ar rcs $$@ build/chapter$(1)/*.o
+build/chapter$(1)/libmicrograd.a: $$(patsubst %.c,build/chapter$(1)/obj/%.o,$$(filter lib/%.c,$$(ROOTS$(1))))
+	rm -f $$@ && ar rcs $$@ $$^
+build/chapter$(1)/libbook.a: $$(patsubst %.c,build/chapter$(1)/obj/%.o,$$(filter book/%.c,$$(ROOTS$(1))))
+	rm -f $$@ && ar rcs $$@ $$^
 
-build/chapter$(1)/demo$(1): build/chapter$(1)/libmicrograd.a
-	$(CC) $(CFLAGS) -Ibuild/chapter$(1)/src build/chapter$(1)/src/demo$(1).c $$< -lm -o $$@
+$$(addprefix build/chapter$(1)/,$$(PROGS$(1))): build/chapter$(1)/%: build/chapter$(1)/obj/programs/%.o build/chapter$(1)/libbook.a build/chapter$(1)/libmicrograd.a
+	$(CC) $(CFLAGS) -o $$@ $$^ -lm
+# A program is run again when its code changed (the readable tangle: a prose edit that only
+# moves #line numbers relinks the program but does not run it again).
+$$(addprefix tangle/chapter$(1)/,$$(ROOTS$(1))): tangle/chapter$(1)/.tangled ;
+$$(addprefix build/chapter$(1)/,$$(addsuffix .ran,$$(PROGS$(1)))): build/chapter$(1)/%.ran: tangle/chapter$(1)/programs/%.c $$(addprefix tangle/chapter$(1)/,$$(filter lib/% book/%,$$(ROOTS$(1)))) tools/run-program | build/chapter$(1)/%
+	tools/run-program build/chapter$(1)/$$* build/chapter$(1)/run build/chapter$(1)/$$*.out
+	touch $$@
+$$(addprefix build/chapter$(1)/,$$(addsuffix .out,$$(PROGS$(1)))): build/chapter$(1)/%.out: build/chapter$(1)/%.ran ;
 
-# Programs besides demoN (the trainer, the benchmark): any root train.c or bench.c.
-build/chapter$(1)/train build/chapter$(1)/bench: build/chapter$(1)/%: build/chapter$(1)/libmicrograd.a
-	$(CC) $(CFLAGS) -Ibuild/chapter$(1)/src build/chapter$(1)/src/$$*.c $$< -lm -o $$@
-
-build/chapter$(1)/demo$(1).out: build/chapter$(1)/demo$(1)
-	rm -rf build/chapter$(1)/run && mkdir -p build/chapter$(1)/run
-	cd build/chapter$(1)/run && ../demo$(1) > ../demo$(1).out.tmp
-	mv build/chapter$(1)/demo$(1).out.tmp $$@
-
-build/chapter$(1)/figures.stamp: build/chapter$(1)/demo$(1).out tools/figures
+build/chapter$(1)/figures.stamp: $$(addprefix build/chapter$(1)/,$$(addsuffix .out,$$(PROGS$(1)))) $$(addprefix tangle/chapter$(1)/,$$(filter plots/%,$$(OWN$(1)))) tools/figures
 	tools/figures $(1) build/chapter$(1) build/book/fig
 	touch $$@
 
-build/chapter$(1)/checkpoints: tests/main.c $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c tests/exercises$(k).h) $(wildcard tests/*.h) build/solutions/.tangled build/chapter$(1)/libmicrograd.a
-	$(CC) $(CFLAGS) -DCHAPTER=$(1) -Ibuild/chapter$(1)/src -Itests -o $$@ tests/main.c \
-	    $(foreach k,$(call chapters_upto_n,$(1)),tests/checkpoint$(k).c tests/exercises$(k).c build/solutions/solutions$(k).c) \
-	    build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
+build/chapter$(1)/suites.h: tools/suites $$(call tests_upto,$(1)) | build/chapter$(1)/src/.tangled
+	mkdir -p $$(@D) && tools/suites $(1) > $$@.tmp && mv $$@.tmp $$@
+build/chapter$(1)/checkpoints: tests/main.c build/chapter$(1)/suites.h $$(call tests_upto,$(1)) $(wildcard tests/*.h) $$(call solutions_upto,$(1)) build/chapter$(1)/libmicrograd.a
+	$(CC) $(CFLAGS) -Ibuild/chapter$(1) -Ibuild/chapter$(1)/src/lib -Itests -o $$@ tests/main.c \
+	    $$(call tests_upto,$(1)) $$(call solutions_upto,$(1)) build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
 
 chapter$(1): $(DEPS) tangle/chapter$(1)/.tangled build/chapter$(1)/figures.stamp build/chapter$(1)/checkpoints
-	@echo "== demo$(1) (build/chapter$(1)/demo$(1).out) =="
-	@cat build/chapter$(1)/demo$(1).out
+	@$$(if $$(filter demo$(1),$$(PROGS$(1))),echo "== demo$(1) (build/chapter$(1)/demo$(1).out) ==" && cat build/chapter$(1)/demo$(1).out)
 	@echo "== checkpoints of chapters 1..$(1) on snapshot $(1) =="
 	build/chapter$(1)/checkpoints
 	@tools/report $(1)
 
-exercise$(1): build/chapter$(1)/libmicrograd.a tests/exercises$(1).c tests/exercises$(1).h $(wildcard tests/*.h)
+exercise$(1): build/chapter$(1)/libmicrograd.a tests/exercises$(1).c tests/exercises$(1).h $(wildcard tests/*.h) tools/suites
 	@test -f $(EXERCISES)/chapter$(1).c || { echo "exercise$(1): write your solutions in $(EXERCISES)/chapter$(1).c (the prototypes are in tests/exercises$(1).h)" >&2; exit 1; }
-	$(CC) $(CFLAGS) -DEXERCISES_ONLY=$(1) -Ibuild/chapter$(1)/src -Itests -o build/chapter$(1)/my-exercises \
+	tools/suites --exercises $(1) > build/chapter$(1)/my-suites.h
+	$(CC) $(CFLAGS) -DSUITES_H='"my-suites.h"' -Ibuild/chapter$(1) -Ibuild/chapter$(1)/src/lib -Itests -o build/chapter$(1)/my-exercises \
 	    tests/main.c tests/exercises$(1).c $(EXERCISES)/chapter$(1).c build/chapter$(1)/libmicrograd.a $$(CHECK_LIBS) -lm
 	build/chapter$(1)/my-exercises
 endef
 
-chapters_upto_n = $(wordlist 1,$(1),$(NUMBERS))
-
 $(foreach n,$(NUMBERS),$(eval $(call SNAPSHOT,$(n))))
+LIB_SRC := $(addprefix build/chapter$(LAST)/src/,$(filter lib/%.c,$(ROOTS$(LAST))))
+LIB_INC := -Ibuild/chapter$(LAST)/src/lib
 
-build/solutions/.tangled: $(APPENDICES) tools/tangle tools/nwcheck | $(DEPS)
-	tools/tangle -L build/solutions chapters/A-solutions.nw
+# Appendix A's solutions, tangled on their own.
+build/appendixA/src/.tangled: $(wildcard chapters/A-*.nw) tools/tangle tools/nwcheck | $(DEPS)
+	tools/tangle -L build/appendixA/src $(wildcard chapters/A-*.nw)
+$(eval $(call COMPILED,build/appendixA,$(call roots_in,$(wildcard chapters/A-*.nw)),))
 
 tangle: $(foreach n,$(NUMBERS),tangle/chapter$(n)/.tangled) ## tangle every snapshot into tangle/chapterN/
 
-# ---- the trainer and the benchmark ------------------------------------------------------
-# Chapter 6 introduces the roots train.c and bench.c: the trainer build/chapter6/train and
-# the benchmark build/chapter6/bench. bench.out is the benchmark's output as the book reads
-# it: part [bench] as printed, part [values] with the first two words of each figure line.
-PROGRAMS_CHAPTER := 6
-ifneq ($(filter $(PROGRAMS_CHAPTER),$(NUMBERS)),)
-TRAIN     := build/chapter$(PROGRAMS_CHAPTER)/train
-BENCH     := build/chapter$(PROGRAMS_CHAPTER)/bench
-BENCH_OUT := build/chapter$(PROGRAMS_CHAPTER)/bench.out
-
-all: $(TRAIN)
-chapter$(PROGRAMS_CHAPTER): $(TRAIN)
-
-$(BENCH_OUT): $(BENCH)
-	$(BENCH) > $@.raw
-	{ echo '[bench]'; cat $@.raw; echo '[values]'; grep -v '^#' $@.raw | cut -d' ' -f1,2; } > $@.tmp
-	rm -f $@.raw && mv $@.tmp $@
-
-bench: $(DEPS) $(BENCH) $(SPEED) ## run the benchmarks: chapter 6's moons training, and appendix C's fast pass
-	@$(BENCH)
-	@$(if $(SPEED),$(SPEED) --bench)
-
-train: $(DEPS) $(TRAIN) ## build the trainer build/chapter6/train and run it (see train --help)
-	$(TRAIN)
-
-trainer-tests: $(DEPS) $(TRAIN) build/chapter$(PROGRAMS_CHAPTER)/figures.stamp ## test the trainer: its output, reproducibility, every input error
-	tests/trainer/run $(TRAIN) build/chapter$(PROGRAMS_CHAPTER)/run
-endif
-
 # ---- appendix programs ------------------------------------------------------------------
-# An appendix X-name.nw other than A (the solutions) defines root files NAME.c: programs
-# compiled against the last snapshot's library. Each runs in build/appendixX/run/ and its
-# output, build/appendixX/NAME.out, is woven into the book like a demo's; its chX_*.gp and the
-# DOT files chX_*.dot it writes become figures, as a chapter's do.
+# An appendix X-name.nw other than A (the solutions) defines root files programs/NAME.c:
+# programs compiled against the last snapshot's libraries. Each runs in build/appendixX/run/
+# and its output, build/appendixX/NAME.out, is woven into the book like a demo's; its
+# plots/chX_*.gp and the DOT files chX_*.dot it writes become figures, as a chapter's do.
 PROGRAM_APPENDICES := $(filter-out chapters/A-%,$(APPENDICES))
 appendix_letter = $(firstword $(subst -, ,$(notdir $(1))))
 
 define APPENDIX
+AROOTS$(2) := $(call roots_in,$(1))
+APROGS$(2) := $$(patsubst programs/%.c,%,$$(filter programs/%.c,$$(AROOTS$(2))))
 build/appendix$(2)/src/.tangled: $(1) tools/tangle tools/nwcheck | $(DEPS)
 	tools/tangle -L build/appendix$(2)/src $(1)
-
-build/appendix$(2)/programs.stamp: build/appendix$(2)/src/.tangled build/chapter$(LAST)/libmicrograd.a
-	rm -rf build/appendix$(2)/run && mkdir -p build/appendix$(2)/run
-	for c in build/appendix$(2)/src/*.c; do \
-	    p=$$$$(basename $$$$c .c); \
-	    $(CC) $(CFLAGS) -Ibuild/chapter$(LAST)/src $$$$c build/chapter$(LAST)/libmicrograd.a \
-	        -lm -o build/appendix$(2)/$$$$p; \
-	    (cd build/appendix$(2)/run && ../$$$$p > ../$$$$p.out.tmp); \
-	    mv build/appendix$(2)/$$$$p.out.tmp build/appendix$(2)/$$$$p.out; \
-	done
+tangle/appendix$(2)/.tangled: $(1) tools/tangle tools/nwcheck | $(DEPS)
+	tools/tangle tangle/appendix$(2) $(1)
+$$(addprefix tangle/appendix$(2)/,$$(AROOTS$(2))): tangle/appendix$(2)/.tangled ;
+$$(eval $$(call COMPILED,build/appendix$(2),$$(AROOTS$(2)),build/chapter$(LAST)/src/lib build/chapter$(LAST)/src/book))
+$$(addprefix build/appendix$(2)/,$$(APROGS$(2))): build/appendix$(2)/%: build/appendix$(2)/obj/programs/%.o build/chapter$(LAST)/libbook.a build/chapter$(LAST)/libmicrograd.a
+	$(CC) $(CFLAGS) -o $$@ $$^ -lm
+$$(addprefix build/appendix$(2)/,$$(addsuffix .ran,$$(APROGS$(2)))): build/appendix$(2)/%.ran: tangle/appendix$(2)/programs/%.c $$(addprefix tangle/chapter$(LAST)/,$$(filter lib/% book/%,$$(ROOTS$(LAST)))) tools/run-program | build/appendix$(2)/%
+	tools/run-program build/appendix$(2)/$$* build/appendix$(2)/run build/appendix$(2)/$$*.out
+	touch $$@
+$$(addprefix build/appendix$(2)/,$$(addsuffix .out,$$(APROGS$(2)))): build/appendix$(2)/%.out: build/appendix$(2)/%.ran ;
+build/appendix$(2)/figures.stamp: $$(addprefix build/appendix$(2)/,$$(addsuffix .out,$$(APROGS$(2)))) $$(addprefix tangle/appendix$(2)/,$$(filter plots/%,$$(AROOTS$(2)))) tools/figures
 	tools/figures $(2) build/appendix$(2) build/book/fig
 	touch $$@
+APPENDIX_PROGRAMS += $$(addprefix build/appendix$(2)/,$$(APROGS$(2)))
 endef
 $(foreach f,$(PROGRAM_APPENDICES),$(eval $(call APPENDIX,$(f),$(call appendix_letter,$(f)))))
-APPENDIX_STAMPS := $(foreach f,$(PROGRAM_APPENDICES),build/appendix$(call appendix_letter,$(f))/programs.stamp)
-$(SPEED): build/appendixC/programs.stamp
+APPENDIX_STAMPS := $(foreach f,$(PROGRAM_APPENDICES),build/appendix$(call appendix_letter,$(f))/figures.stamp)
+
+# ---- programs with a protocol -------------------------------------------------------------
+# The trainer is programs/train.c; the benchmark, programs/bench.c: the last snapshot that
+# builds each. A program of an appendix that takes --bench is a benchmark too (make bench);
+# one that takes --check has a self-check (make check). A program P with tests of its own has
+# them in tests/programs/P/run, which make check runs as `run PROGRAM RUNDIR`.
+last_with = $(lastword $(foreach n,$(NUMBERS),$(if $(filter $(1),$(PROGS$(n))),build/chapter$(n)/$(1))))
+TRAIN := $(call last_with,train)
+BENCH := $(call last_with,bench)
+
+bench: $(DEPS) $(BENCH) $(APPENDIX_PROGRAMS) ## run the benchmarks: every figure as a line `name value unit`
+	@$(if $(BENCH),$(BENCH))
+	@for p in $(APPENDIX_PROGRAMS); do if grep -q -- '"--bench"' $$(dirname $$p)/src/programs/$$(basename $$p).c; then $$p --bench; fi; done
+
+train: $(DEPS) $(TRAIN) ## build the trainer (programs/train.c of the last snapshot that has it) and run it
+	$(if $(TRAIN),$(TRAIN),@echo "train: no chapter has a trainer yet" >&2; exit 1)
+
+program-tests: $(DEPS) $(TRAIN) $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) ## the tests of the programs (tests/programs/P/run): the trainer's output, reproducibility, every input error
+	tools/run-checks --programs-only $(LAST)
 
 # ---- the book ---------------------------------------------------------------------------
 
@@ -184,14 +215,14 @@ FIGURES := $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) $(APPENDIX_ST
 WEAVE   := tools/nw2md tools/book.lua tools/page.html tools/book.css tools/book-version \
            $(wildcard chapters/preface.md)
 
-build/book/index.html: $(BOOK_NW) $(FIGURES) $(BENCH_OUT) $(WEAVE) tools/weave-html | $(DEPS)
+build/book/index.html: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-html | $(DEPS)
 	tools/weave-html build build/book $(BOOK_NW)
 
-build/book.pdf: $(BOOK_NW) $(FIGURES) $(BENCH_OUT) $(WEAVE) tools/weave-pdf tools/nwbook.sty \
+build/book.pdf: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-pdf tools/nwbook.sty \
                 tools/latexmkrc tools/book.ist | $(DEPS)
 	tools/weave-pdf build build/book.pdf $(BOOK_NW)
 
-build/book.epub: $(BOOK_NW) $(FIGURES) $(BENCH_OUT) $(WEAVE) tools/weave-epub tools/epub.css | $(DEPS)
+build/book.epub: $(BOOK_NW) $(FIGURES) $(WEAVE) tools/weave-epub tools/epub.css | $(DEPS)
 	tools/weave-epub build build/book.epub $(BOOK_NW)
 
 html: build/book/index.html ## weave the HTML book: build/book/index.html
@@ -202,24 +233,22 @@ book: html pdf epub ## all three
 
 # ---- checks -----------------------------------------------------------------------------
 
-build/sanitize/checkpoints: build/chapter$(LAST)/src/.tangled build/solutions/.tangled tests/main.c $(wildcard tests/*.c tests/*.h)
+build/sanitize/checkpoints: tests/main.c build/chapter$(LAST)/suites.h $(call tests_upto,$(LAST)) $(wildcard tests/*.h) $(call solutions_upto,$(LAST)) $(LIB_SRC)
 	mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANITIZE) -DCHAPTER=$(LAST) -Ibuild/chapter$(LAST)/src -Itests -o $@ tests/main.c \
-	    $(foreach k,$(NUMBERS),tests/checkpoint$(k).c tests/exercises$(k).c build/solutions/solutions$(k).c) \
-	    $$(ls build/chapter$(LAST)/src/*.c | grep -vE '/(demo[0-9]+|train|bench)\.c$$') $(CHECK_LIBS) -lm
+	$(CC) $(CFLAGS) $(SANITIZE) -Ibuild/chapter$(LAST) $(LIB_INC) -Itests -o $@ tests/main.c \
+	    $(call tests_upto,$(LAST)) $(call solutions_upto,$(LAST)) $(LIB_SRC) $(CHECK_LIBS) -lm
 
 sanitize: $(DEPS) build/sanitize/checkpoints ## run every checkpoint under AddressSanitizer and UBSan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 build/sanitize/checkpoints
 
-valgrind: $(DEPS) build/chapter$(LAST)/checkpoints $(TRAIN) ## run every checkpoint, every demo and the trainer under valgrind
-	$(VALGRIND) build/chapter$(LAST)/checkpoints
+valgrind: $(DEPS) build/chapter$(LAST)/checkpoints $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) ## run every checkpoint and every chapter's demo under valgrind
+	CK_EXCLUDE_TAGS=statistics $(VALGRIND) build/chapter$(LAST)/checkpoints
 	for n in $(NUMBERS); do (cd build/chapter$$n/run && $(VALGRIND) ../demo$$n > /dev/null); done
-	$(if $(TRAIN),$(VALGRIND) $(TRAIN) > /dev/null)
 
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(SPEED) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
+check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(APPENDIX_PROGRAMS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
 	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
@@ -238,7 +267,7 @@ check-engine: export CHECK_ENGINE_OUT = $(value OUT)
 check-engine: $(DEPS) tangle/chapter$(LAST)/.tangled ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
 	@tools/check-engine "$$CHECK_ENGINE_DIR" "$$CHECK_ENGINE_CHAPTER" $(LAST) "$$CHECK_ENGINE_OUT"
 
-check-engine-tests: $(DEPS) tangle ## test check-engine on the book's engine and on broken copies of it
+check-engine-tests: $(DEPS) tangle build/appendixA/src/.tangled ## test check-engine on the book's engine and on broken copies of it
 	tests/check-engine/run $(LAST)
 
 # ---- fuzzing ----------------------------------------------------------------------------
@@ -254,7 +283,6 @@ FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 -ffp-contract=of
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 SECONDS     ?= 60
 FUZZ_SHORT  := 4
-FUZZ_LIB     = $$(ls build/chapter$(LAST)/src/*.c | grep -vE '/(demo[0-9]+|train|bench)\.c$$')
 
 ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
 ifeq ($(shell [ "$(SECONDS)" -ge 1 ] 2>/dev/null && echo ok),)
@@ -262,19 +290,18 @@ $(error make fuzz: SECONDS must be a whole number of seconds from 1, not '$(SECO
 endif
 endif
 
-build/fuzz/readers build/fuzz/nn: build/fuzz/%: tests/fuzz/%.c build/chapter$(LAST)/src/.tangled | $(DEPS)
+build/fuzz/readers build/fuzz/nn: build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) | $(DEPS)
 	mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ibuild/chapter$(LAST)/src -o $@ $< $(FUZZ_LIB) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< $(LIB_SRC) -lm
 
-build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/.tangled | $(DEPS)
+build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/lib/micrograd.c | $(DEPS)
 	mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ibuild/chapter$(LAST)/src -o $@ $< \
-	    build/chapter$(LAST)/src/micrograd.c -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< build/chapter$(LAST)/src/lib/micrograd.c -lm
 
-build/fuzz/train: tests/fuzz/train.c build/chapter$(LAST)/src/.tangled | $(DEPS)
+build/fuzz/train: tests/fuzz/train.c $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) | $(DEPS)
 	mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Dmain=train_main -Ibuild/chapter$(LAST)/src -o $@ $< \
-	    build/chapter$(LAST)/src/train.c $(FUZZ_LIB) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Dmain=train_main $(LIB_INC) -o $@ $< \
+	    $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) -lm
 
 fuzz: $(DEPS) $(FUZZERS) ## fuzz the engine, the readers, the networks and the trainer's command line for SECONDS each (default 60, at least 1)
 	tests/fuzz/run $(SECONDS) $(FUZZERS)
@@ -284,5 +311,5 @@ fuzz: $(DEPS) $(FUZZERS) ## fuzz the engine, the readers, the networks and the t
 
 build/limits/oom: tests/limits/oom.c tests/expect_stop.h build/chapter$(LAST)/libmicrograd.a
 	mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ibuild/chapter$(LAST)/src -Itests -o $@ $< \
+	$(CC) $(CFLAGS) $(LIB_INC) -Itests -o $@ $< \
 	    build/chapter$(LAST)/libmicrograd.a $(CHECK_LIBS) -lm

@@ -1,10 +1,9 @@
 /* main.c: the checkpoint runner.
  *
- * Compiled once per snapshot with -DCHAPTER=N: it runs the checkpoint suite and the exercise
- * suite of every chapter 1..N against the engine as it stands at the end of chapter N.
- * Compiled with -DEXERCISES_ONLY=N it runs only the exercises of chapter N (make exerciseN).
- * Compiled with -DCHECKPOINTS_ONLY as well as -DCHAPTER=N it runs only the checkpoint suites
- * of chapters 1..N (make check-engine: a reader's own engine, without the book's solutions).
+ * Compiled once per snapshot: it runs the checkpoint suite and the exercise suite of every
+ * chapter 1..N against the engine as it stands at the end of chapter N. Which suites it holds
+ * is said by suites.h (below): for make exerciseN only the exercises of chapter N, for make
+ * check-engine only the checkpoints (a reader's own engine, without the book's solutions).
  *
  *   checkpoints        run every suite compiled in
  *   checkpoints K      run only the suites of chapter K (tools/check-engine: one row per chapter)
@@ -18,13 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUITES(k) Suite *checkpoint##k##_suite(void); Suite *exercises##k##_suite(void);
-SUITES(1)
-SUITES(2)
-SUITES(3)
-SUITES(4)
-SUITES(5)
-SUITES(6)
+/* The suites of this runner, one line per chapter that has tests, written by tools/suites:
+ *   CHAPTER_SUITES(K, checkpointK_suite, exercisesK_suite)
+ * with NO_SUITE for a part the runner leaves out. The build writes suites.h for each
+ * snapshot; make exerciseN and make check-engine write their own (SUITES_H names it). */
+#ifndef SUITES_H
+#define SUITES_H "suites.h"
+#endif
+#define NO_SUITE no_suite
+
+Suite *no_suite(void) { return NULL; }
+
+#define CHAPTER_SUITES(k, checkpoint, exercises) Suite *checkpoint(void); Suite *exercises(void);
+#include SUITES_H
+#undef CHAPTER_SUITES
 
 typedef struct {
     int chapter;
@@ -32,34 +38,10 @@ typedef struct {
     Suite *(*exercises)(void);
 } Chapter;
 
-/* Under EXERCISES_ONLY the checkpoint suites are not linked in: leave them out of the table. */
-#ifdef EXERCISES_ONLY
-#define ENTRY(k) {k, NULL, exercises##k##_suite}
-#elif defined CHECKPOINTS_ONLY
-#define ENTRY(k) {k, checkpoint##k##_suite, NULL}
-#else
-#define ENTRY(k) {k, checkpoint##k##_suite, exercises##k##_suite}
-#endif
-
 static const Chapter chapters[] = {
-#if CHAPTER >= 1 || EXERCISES_ONLY == 1
-    ENTRY(1),
-#endif
-#if CHAPTER >= 2 || EXERCISES_ONLY == 2
-    ENTRY(2),
-#endif
-#if CHAPTER >= 3 || EXERCISES_ONLY == 3
-    ENTRY(3),
-#endif
-#if CHAPTER >= 4 || EXERCISES_ONLY == 4
-    ENTRY(4),
-#endif
-#if CHAPTER >= 5 || EXERCISES_ONLY == 5
-    ENTRY(5),
-#endif
-#if CHAPTER >= 6 || EXERCISES_ONLY == 6
-    ENTRY(6),
-#endif
+#define CHAPTER_SUITES(k, checkpoint, exercises) {k, checkpoint, exercises},
+#include SUITES_H
+#undef CHAPTER_SUITES
 };
 
 int main(int argc, char **argv)
@@ -76,10 +58,11 @@ int main(int argc, char **argv)
         if (only != 0 && chapters[i].chapter != only)
             continue;
         found = 1;
-        if (chapters[i].checkpoint != NULL)
-            srunner_add_suite(runner, chapters[i].checkpoint());
-        if (chapters[i].exercises != NULL)
-            srunner_add_suite(runner, chapters[i].exercises());
+        Suite *checkpoint = chapters[i].checkpoint(), *exercises = chapters[i].exercises();
+        if (checkpoint != NULL)
+            srunner_add_suite(runner, checkpoint);
+        if (exercises != NULL)
+            srunner_add_suite(runner, exercises);
     }
     if (!found) {
         fprintf(stderr, "checkpoints: chapter %d is not in this runner (chapters 1..%d)\n", only,
