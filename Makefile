@@ -294,9 +294,9 @@ build/fuzz/readers build/fuzz/nn: build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) | $(DE
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< $(LIB_SRC) -lm
 
-build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/lib/micrograd.c | $(DEPS)
+build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/lib/micrograd.c build/chapter$(LAST)/src/lib/contract.c | $(DEPS)
 	mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< build/chapter$(LAST)/src/lib/micrograd.c -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< build/chapter$(LAST)/src/lib/micrograd.c build/chapter$(LAST)/src/lib/contract.c -lm
 
 build/fuzz/train: tests/fuzz/train.c $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) | $(DEPS)
 	mkdir -p $(@D)
