@@ -37,7 +37,7 @@ VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
 DEPS := build/.deps
 FUZZERS := build/fuzz/engine build/fuzz/readers build/fuzz/nn build/fuzz/train   # libFuzzer targets ("fuzzing" below)
 
-.PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz \
+.PHONY: all help tangle html pdf book check clean deps sanitize valgrind pipeline-tests fuzz reproducible-check \
         bench train program-tests \
         $(addprefix chapter,$(NUMBERS)) $(addprefix exercise,$(NUMBERS))
 
@@ -244,6 +244,9 @@ sanitize: $(DEPS) build/sanitize/checkpoints ## run every checkpoint under Addre
 valgrind: $(DEPS) build/chapter$(LAST)/checkpoints $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) ## run every checkpoint and every chapter's demo under valgrind
 	CK_EXCLUDE_TAGS=statistics $(VALGRIND) build/chapter$(LAST)/checkpoints
 	for n in $(NUMBERS); do (cd build/chapter$$n/run && $(VALGRIND) ../demo$$n > /dev/null); done
+
+reproducible-check: $(DEPS) ## build the last commit twice, in two clones: the same book, byte for byte, but the timings (a few minutes)
+	tests/reproducible/run
 
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
