@@ -13,7 +13,7 @@
  * library must have been seen at least once.
  *
  * No Check here: its own allocations would be counted. Prints "ok - ..." or "not ok - ..." per
- * scenario and a last line "out of memory: N passed, M failed".
+ * scenario and a last line "out-of-memory: N passed, M failed".
  */
 #define _POSIX_C_SOURCE 200809L   /* fork, pipe, mkstemp */
 #include <signal.h>
@@ -338,6 +338,6 @@ int main(void)
         if (!seen[i])
             printf("    never seen: %s\n", messages[i]);
     all ? passed++ : failed++;
-    printf("out of memory: %d passed, %d failed\n", passed, failed);
+    printf("out-of-memory: %d passed, %d failed\n", passed, failed);
     return failed == 0 && passed > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
