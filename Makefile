@@ -251,7 +251,7 @@ reproducible-check: $(DEPS) ## build the last commit twice, in two clones: the s
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(APPENDIX_PROGRAMS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
+check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom build/limits/failing_alloc $(APPENDIX_PROGRAMS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
 	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
@@ -316,3 +316,10 @@ build/limits/oom: tests/limits/oom.c tests/expect_stop.h build/chapter$(LAST)/li
 	mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LIB_INC) -Itests -o $@ $< \
 	    build/chapter$(LAST)/libmicrograd.a $(CHECK_LIBS) -lm
+
+# tests/limits/failing_alloc.c: every allocation of the library fails in turn; the wrappers
+# catch the library's calls to malloc, calloc, realloc and free.
+build/limits/failing_alloc: tests/limits/failing_alloc.c build/chapter$(LAST)/libmicrograd.a
+	mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LIB_INC) -o $@ $< build/chapter$(LAST)/libmicrograd.a -lm \
+	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
