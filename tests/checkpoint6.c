@@ -14,6 +14,7 @@
 #include "micrograd.h"
 #include "nn.h"
 #include "training.h"
+#include "readers.h"
 #include "expect_stop.h"
 
 /* A network of one linear neuron of one input: score = b + w x. */

@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "training.h"
+#include "readers.h"
 
 enum { NIN = 2 };                     /* the inputs of an example */
 

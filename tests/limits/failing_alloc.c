@@ -194,8 +194,8 @@ static const char *const messages[] = {
     "nn: layer_make: out of memory",
     "nn: mlp_new: out of memory",
     "training: dataset_new: out of memory",
-    "training: dataset_read_csv: out of memory",
-    "training: parameters_read: out of memory",
+    "readers: dataset_read_csv: out of memory",
+    "readers: parameters_read: out of memory",
 };
 enum { MESSAGES = sizeof messages / sizeof messages[0] };
 static int seen[MESSAGES];
