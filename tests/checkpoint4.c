@@ -17,7 +17,7 @@
     ck_assert_double_le(fabs((got) - (want)), (rel) * fabs(want))
 
 /* The index of v in g, or -1: lets a test keep a flag per Value. */
-static long index_in(const Graph *g, const Value *v)
+static long index_in(Graph *g, const Value *v)
 {
     for (size_t i = 0; i < graph_size(g); i++)
         if (graph_value(g, i) == v)

@@ -12,7 +12,7 @@ Value *build_quadratic(Graph *g, Value *x);
 double slope_central(double (*f)(double), double x, double h);
 
 /* Exercise 1.3: how many Values of g have the operation op. */
-size_t graph_count_op(const Graph *g, Op op);
+size_t graph_count_op(Graph *g, Op op);
 
 /* Exercise 1.4: the number of operations on the longest path from root down to a leaf,
  * along operand pointers (0 for a leaf). Every Value under root is in g. Time linear in

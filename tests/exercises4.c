@@ -32,7 +32,7 @@ static Value **sorted_example(Graph *g, size_t *n)
     return value_topo_order(root, n);
 }
 
-static void assert_marks_clear(const Graph *g)
+static void assert_marks_clear(Graph *g)
 {
     for (size_t i = 0; i < graph_size(g); i++)
         ck_assert_int_eq(graph_value(g, i)->visited, 0);
