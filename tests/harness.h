@@ -13,6 +13,15 @@
  * 78" (or 0, for _Exit(0)), and harness_run adds a line saying that the test exited before its
  * end. A failed assertion, a crash, a timeout fail as before.
  *
+ * A status is only a number, and code under test could end its process with REACHED_END
+ * itself, through _Exit, which runs no atexit handler. So the teardown also writes the test's
+ * name into a file the runner made (harness_ended) before it exits; after the run, harness_run
+ * counts the names: a test that Check counts as passed but whose name is missing did not reach
+ * its end. The run then fails, names the tests that did not reach their end, and prints
+ * Check's summary line again with them counted as failures (make check reads the last one).
+ * The file and the list of registered tests live in the runner: the one file that defines
+ * HARNESS_MAIN before including this header (tests/main.c, tests/limits/oom.c).
+ *
  * harness_run(runner) runs the suites in fork mode whatever CK_FORK says (timeouts and the
  * protocol above need a child per test), prints Check's summary, and returns the exit status
  * of the runner: EXIT_SUCCESS only when at least one test ran and every test passed.
@@ -39,6 +48,11 @@ enum {
     EARLY_EXIT = 78     /* the status of a child that called exit() before its test's end */
 };
 
+/* The runner's: the file the children write the names of their finished tests into, and
+   the names of the tests registered (defined where HARNESS_MAIN is). */
+extern FILE *harness_ended;
+void harness_register(const TTest *test);
+
 /* In the child: set when the test function has returned. */
 static int test_returned;
 
@@ -55,9 +69,15 @@ static void arm_the_end_check(void)
     atexit(refuse_an_early_exit);
 }
 
+/* The checked teardown: only a test that returned gets here. tcase_name() is the name of the
+   test being run. */
 static void exit_reached_end(void)
 {
     test_returned = 1;
+    if (harness_ended != NULL) {
+        fprintf(harness_ended, "%s\n", tcase_name());
+        fflush(harness_ended);
+    }
     exit(REACHED_END);
 }
 
@@ -68,7 +88,8 @@ static inline TCase *harness_tcase(const char *name)
     return tc;
 }
 
-#define harness_add(tc, test) tcase_add_exit_test(tc, test, REACHED_END)
+#define harness_add(tc, test) \
+    (harness_register(test), tcase_add_exit_test(tc, test, REACHED_END))
 
 /* Say in words what Check reports as "Early exit with return value N". */
 static inline void explain_early_exits(SRunner *runner)
@@ -85,17 +106,96 @@ static inline void explain_early_exits(SRunner *runner)
     free(results);
 }
 
-static inline int harness_run(SRunner *runner)
+int harness_run(SRunner *runner);
+
+#ifdef HARNESS_MAIN
+FILE *harness_ended;
+
+static const TTest **registered;
+static size_t registered_count, registered_room;
+
+void harness_register(const TTest *test)
+{
+    if (registered_count == registered_room) {
+        registered_room = registered_room ? 2 * registered_room : 256;
+        registered = realloc(registered, registered_room * sizeof *registered);
+        if (registered == NULL) {
+            fprintf(stderr, "harness: out of memory\n");
+            abort();
+        }
+    }
+    registered[registered_count++] = test;
+}
+
+static char *ended_mark;   /* ended_mark[i]: registered test i wrote its name (reached its end) */
+
+/* How many tests reached their end (the lines of the file), marking each registered test found;
+   each registered test that did not is named (a failed test is among them: it did not reach
+   its end either). */
+static int count_the_ended(FILE *ended, int *unended)
+{
+    char line[512];
+    int count = 0;
+    ended_mark = calloc(registered_count + 1, 1);
+    if (ended_mark == NULL)
+        abort();
+    rewind(ended);
+    while (fgets(line, sizeof line, ended) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        count++;
+        for (size_t i = 0; i < registered_count; i++)
+            if (!ended_mark[i] && strcmp(registered[i]->name, line) == 0) {
+                ended_mark[i] = 1;
+                break;
+            }
+    }
+    *unended = 0;
+    for (size_t i = 0; i < registered_count; i++)
+        if (!ended_mark[i])
+            fprintf(stderr, "%s%s", (*unended)++ ? ", " : "harness: did not reach their end: ",
+                    registered[i]->name);
+    if (*unended)
+        fprintf(stderr, "\n");
+    return count;
+}
+
+int harness_run(SRunner *runner)
 {
     srunner_set_fork_status(runner, CK_FORK);
+    harness_ended = tmpfile();
+    if (harness_ended == NULL) {
+        perror("harness: a file for the names of the tests that ended");
+        return EXIT_FAILURE;
+    }
     srunner_run_all(runner, CK_NORMAL);
     int ran = srunner_ntests_run(runner);
     int failed = srunner_ntests_failed(runner);
     explain_early_exits(runner);
+    int unended = 0;
+    int ended = count_the_ended(harness_ended, &unended);
+    fclose(harness_ended);
+    harness_ended = NULL;
+    if (ended < ran - failed) {
+        int missing = ran - failed - ended;
+        fprintf(stderr, "harness: %d test(s) counted as passed did not reach their end (their "
+                "process ended with the harness's own status): the list above holds them, and "
+                "the failures\n", missing);
+        if (missing == unended)             /* no failure among them: name each as Check would */
+            for (size_t i = 0; i < registered_count; i++)
+                if (!ended_mark[i])
+                    printf("%s:%d:F:(did not reach its end):%s:0: exited before the end of the "
+                           "test, with the harness's own exit status (_Exit)\n",
+                           registered[i]->file, registered[i]->line, registered[i]->name);
+        failed += missing;
+        printf("%d%%: Checks: %d, Failures: %d, Errors: 0\n", ran ? 100 * (ran - failed) / ran : 0,
+               ran, failed);
+    }
+    free(ended_mark);
     if (ran == 0)
         fprintf(stderr, "no test ran\n");
     return ran > 0 && failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+#endif
 
 #undef tcase_add_test
 #pragma GCC poison tcase_create tcase_add_test

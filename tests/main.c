@@ -12,6 +12,7 @@
  * (harness.h: a test that exits early fails, whatever its exit status; the tests always run in
  * fork mode, whatever CK_FORK says).
  */
+#define HARNESS_MAIN
 #include "harness.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
  * limit. A runner of its own, so that make check can run it apart from the checkpoints.
  */
 #define _POSIX_C_SOURCE 200809L   /* setrlimit; fork and pipe, for expect_stop.h */
+#define HARNESS_MAIN
 #include "harness.h"
 #include <stdio.h>
 #include <stdlib.h>
