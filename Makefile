@@ -248,8 +248,33 @@ valgrind: $(DEPS) build/chapter$(LAST)/checkpoints $(foreach n,$(NUMBERS),build/
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom $(APPENDIX_PROGRAMS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
-	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
+# make check: the build and the checks are one graph. Each group of checks (tools/run-checks
+# names them) is a target that starts as soon as what it checks is built, so that the checks
+# run beside the rest of the build (the weave, pdflatex), two jobs at a time in all; the
+# groups are listed longest first, after the book (the longest chain of the build), so that
+# make starts them in that order. A group always succeeds as a make target: it leaves its
+# logs and status in build/checks/, and the report at the end prints them in order, sums
+# them up and fails if any step failed or did not run.
+CHECK_GROUPS := check-engine valgrind programs-valgrind pipeline asan fuzz programs checkpoints oom \
+                browser epub book
+.PHONY: $(addprefix check-,$(CHECK_GROUPS))
+check-check-engine: tangle build/appendixA/src/.tangled build/chapter1/libmicrograd.a build/chapter$(LAST)/libmicrograd.a
+check-valgrind: build/chapter$(LAST)/checkpoints
+check-programs-valgrind: $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp)
+check-pipeline:
+check-asan: build/sanitize/checkpoints
+check-fuzz: $(FUZZERS)
+check-programs: $(FIGURES) $(TRAIN) $(APPENDIX_PROGRAMS)
+check-checkpoints: $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints)
+check-oom: build/limits/oom
+check-browser: build/book/index.html
+check-epub: build/book.epub
+check-book: build/book/index.html build/book.pdf
+$(addprefix check-,$(CHECK_GROUPS)): | $(DEPS)
+	@FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks --step $(@:check-%=%) $(LAST)
+
+check: $(DEPS) build/book/index.html build/book.pdf build/book.epub $(addprefix check-,$(CHECK_GROUPS)) $(FIGURES) $(FUZZERS) build/limits/oom $(APPENDIX_PROGRAMS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
+	@tools/run-checks --report $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
 	rm -rf tangle build
