@@ -251,8 +251,38 @@ reproducible-check: $(DEPS) ## build the last commit twice, in two clones: the s
 pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad webs stop cleanly
 	tests/pipeline/run
 
-check: $(DEPS) $(FIGURES) $(FUZZERS) build/limits/oom build/limits/failing_alloc $(APPENDIX_PROGRAMS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
-	FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks $(LAST)
+# make check: the build and the checks are one graph. Each group of checks (tools/run-checks
+# names them) is a target that starts as soon as what it checks is built, so that the checks
+# run beside the rest of the build. The groups that do not check the book run one after the
+# other (each waits for the one before it, in CHECK_LANE order): one job of the two runs them
+# while the other builds, so that the long chain of the build (the programs, the figures, the
+# weave, pdflatex) never waits for two long checks at once; the book's own checks (browser,
+# epub, book) start when the book is built, beside the rest of that lane. A group always
+# succeeds as a make target: it leaves its logs and status in build/checks/, and the report at
+# the end prints them in order, sums them up and fails if any step failed or did not run.
+CHECK_LANE   := pipeline check-engine valgrind asan fuzz programs-valgrind checkpoints programs oom
+CHECK_GROUPS := $(CHECK_LANE) browser epub book
+.PHONY: $(addprefix check-,$(CHECK_GROUPS))
+check-pipeline:
+check-check-engine: tangle build/appendixA/src/.tangled build/chapter1/libmicrograd.a build/chapter$(LAST)/libmicrograd.a
+check-valgrind: build/chapter$(LAST)/checkpoints
+check-asan: build/sanitize/checkpoints
+check-fuzz: $(FUZZERS)
+check-programs-valgrind: $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp)
+check-checkpoints: $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints)
+check-programs: $(FIGURES) $(TRAIN) $(APPENDIX_PROGRAMS)
+check-oom: build/limits/oom build/limits/failing_alloc
+check-browser: build/book/index.html
+check-epub: build/book.epub
+check-book: build/book/index.html build/book.pdf
+# the lane: each group after the one before it
+$(foreach i,$(wordlist 2,$(words $(CHECK_LANE)),$(shell seq 1 $(words $(CHECK_LANE)))),\
+    $(eval check-$(word $(i),$(CHECK_LANE)): | check-$(word $(shell expr $(i) - 1),$(CHECK_LANE))))
+$(addprefix check-,$(CHECK_GROUPS)): | $(DEPS)
+	@FUZZERS="$(FUZZERS)" FUZZ_SECONDS=$(FUZZ_SHORT) tools/run-checks --step $(@:check-%=%) $(LAST)
+
+check: $(DEPS) build/book/index.html build/book.pdf build/book.epub $(addprefix check-,$(CHECK_GROUPS)) $(FIGURES) $(FUZZERS) build/limits/oom build/limits/failing_alloc $(APPENDIX_PROGRAMS) $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints) build/sanitize/checkpoints $(TRAIN) book tangle ## run every check; the last line sums them up
+	@tools/run-checks --report $(LAST)
 
 clean: ## remove everything generated (tangle/ and build/)
 	rm -rf tangle build
