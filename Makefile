@@ -28,7 +28,7 @@ LAST       := $(lastword $(NUMBERS))
 
 CC       := gcc
 CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -g -ffp-contract=off
-SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
 # Evaluated when used, after tools/install-deps has run:
 CHECK_LIBS = $(shell pkg-config --libs check)
 VALGRIND   = valgrind --quiet --error-exitcode=1 --leak-check=full \
@@ -235,7 +235,7 @@ book: html pdf epub ## all three
 
 build/sanitize/checkpoints: tests/main.c build/chapter$(LAST)/suites.h $(call tests_upto,$(LAST)) $(wildcard tests/*.h) $(call solutions_upto,$(LAST)) $(LIB_SRC)
 	mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANITIZE) -Ibuild/chapter$(LAST) $(LIB_INC) -Itests -o $@ tests/main.c \
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -Ibuild/chapter$(LAST) $(LIB_INC) -Itests -o $@ tests/main.c \
 	    $(call tests_upto,$(LAST)) $(call solutions_upto,$(LAST)) $(LIB_SRC) $(CHECK_LIBS) -lm
 
 sanitize: $(DEPS) build/sanitize/checkpoints ## run every checkpoint under AddressSanitizer and UBSan
@@ -297,6 +297,7 @@ clean: ## remove everything generated (tangle/ and build/)
 check-engine: export CHECK_ENGINE_DIR = $(value DIR)
 check-engine: export CHECK_ENGINE_CHAPTER = $(value CHAPTER)
 check-engine: export CHECK_ENGINE_OUT = $(value OUT)
+check-engine: export CHECK_ENGINE_SANITIZE = $(if $(value SANITIZE),$(value SANITIZE),1)
 check-engine: $(DEPS) tangle/chapter$(LAST)/.tangled ## check your own engine: make check-engine DIR=path CHAPTER=N (see README)
 	@tools/check-engine "$$CHECK_ENGINE_DIR" "$$CHECK_ENGINE_CHAPTER" $(LAST) "$$CHECK_ENGINE_OUT"
 
