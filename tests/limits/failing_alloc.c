@@ -25,6 +25,7 @@
 #include "micrograd.h"
 #include "nn.h"
 #include "training.h"
+#include "readers.h"
 
 /* ---- the wrappers -------------------------------------------------------------------- */
 
