@@ -252,6 +252,70 @@ START_TEST(graph_value_out_of_range_stops)
 }
 END_TEST
 
+/* ------------------------------------------------------------ closer checks */
+
+/* %g, not a longer format: 0.1 prints as 0.1 (with %.17g it would be 0.10000000000000001). */
+START_TEST(print_writes_numbers_as_percent_g)
+{
+    Graph *g = graph_new();
+    Value *x = value_new(g, 0.1, "x");
+    value_set_label(value_mul(g, x, value_new(g, 0.125, "y")), "p")->grad = 0.3;
+    char *text = capture(print_last, g);
+    ck_assert_str_eq(text, "Value(label=p, op=*, data=0.0125, grad=0.3)\n");
+    free(text);
+    graph_free(g);
+}
+END_TEST
+
+/* Every one of the seven characters a record label must escape, each with its backslash, and
+ * numbers that two decimals would round wrong (0.125 and 0.0625 need three and four). */
+START_TEST(dot_escapes_all_seven_record_characters)
+{
+    Graph *g = graph_new();
+    value_new(g, 0.125, "<>\"\\")->grad = 0.0625;
+    value_new(g, 1.0, "}{|");
+    int all_seven = VALUE_LABEL_SIZE >= 8;             /* room for 7 characters and the '\0' */
+    if (all_seven)
+        value_new(g, -0.375, "{}|<>\"\\");
+    char *text = capture(write_dot, g);
+    static Dot dot;
+    dot_read(&dot, text);
+    ck_assert_int_eq(dot.nodes, 2 + all_seven);
+    record_of(&dot, "\\<\\>\"\\\\", 0.125, 0.0625);   /* read: \< \> " \\ (a DOT \" is a ") */
+    record_of(&dot, "\\}\\{\\|", 1.0, 0.0);
+    if (all_seven)
+        record_of(&dot, "\\{\\}\\|\\<\\>\"\\\\", -0.375, 0.0);
+    free(text);
+    graph_free(g);
+}
+END_TEST
+
+/* After graph_reset every Value made starts clean: a leaf made with a NULL label and a Value
+ * made by an op have the label "", whatever label the slot held before. */
+START_TEST(values_made_after_a_reset_have_an_empty_label)
+{
+    Graph *g = graph_new();
+    for (int round = 0; round < 2; round++) {
+        Value *a = value_new(g, 1.0, NULL), *b = value_new(g, 2.0, NULL);
+        Value *v = a;
+        for (int i = 0; i < 50; i++)
+            v = i % 2 ? value_add(g, v, b) : value_mul(g, v, b);
+        for (size_t i = 0; i < graph_size(g); i++) {
+            Value *w = graph_value(g, i);
+            ck_assert_msg(w->label[0] == '\0', "round %d: Value %zu (op \"%s\") has the label "
+                          "\"%s\", expected \"\"", round, i, op_name(w->op), w->label);
+            ck_assert_msg(w->grad == 0.0, "round %d: Value %zu has grad %g", round, i, w->grad);
+        }
+        for (size_t i = 0; i < graph_size(g); i++) {    /* dirty every slot for the next round */
+            value_set_label(graph_value(g, i), "old");
+            graph_value(g, i)->grad = 5.0;
+        }
+        graph_reset(g);
+    }
+    graph_free(g);
+}
+END_TEST
+
 Suite *checkpoint1_suite(void)
 {
     Suite *s = suite_create("checkpoint 1: Value");
@@ -273,5 +337,10 @@ Suite *checkpoint1_suite(void)
     harness_add(contracts, mul_without_a_graph_stops);
     harness_add(contracts, graph_value_out_of_range_stops);
     suite_add_tcase(s, contracts);
+    TCase *closer = harness_tcase("closer checks");
+    harness_add(closer, print_writes_numbers_as_percent_g);
+    harness_add(closer, dot_escapes_all_seven_record_characters);
+    harness_add(closer, values_made_after_a_reset_have_an_empty_label);
+    suite_add_tcase(s, closer);
     return s;
 }

@@ -245,6 +245,28 @@ START_TEST(tanh_in_null_graph_stops)
 }
 END_TEST
 
+/* Far from 0, tanh is near 1 but not 1: its data and slope there are C's tanh and 1 - t^2,
+ * within the tolerances above, not 1 and 0 (an engine that saturates early fails here). */
+START_TEST(tanh_is_exact_far_from_zero)
+{
+    const double at[] = {6.0, -6.0, 8.0, -8.0, 12.0, -12.0};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        Graph *g = graph_new();
+        Value *x = value_new(g, at[i], "x");
+        Value *t = value_tanh(g, x);
+        double want = tanh(at[i]);
+        ck_assert_msg(fabs(t->data - want) <= 1e-14 * fabs(want), "tanh(%g) is %.17g, expected "
+                      "%.17g", at[i], t->data, want);
+        t->grad = 1.0;
+        value_backward_step(t);
+        double slope = 1.0 - t->data * t->data;
+        ck_assert_msg(fabs(x->grad - slope) <= 1e-13, "the slope of tanh at %g "
+                      "is %.17g, expected 1 - tanh^2 = %.17g", at[i], x->grad, slope);
+        graph_free(g);
+    }
+}
+END_TEST
+
 Suite *checkpoint3_suite(void)
 {
     Suite *s = suite_create("checkpoint 3: The chain rule");
@@ -273,6 +295,10 @@ Suite *checkpoint3_suite(void)
     harness_add(contracts, tanh_of_null_stops);
     harness_add(contracts, tanh_in_null_graph_stops);
     suite_add_tcase(s, contracts);
+
+    TCase *closer = harness_tcase("closer checks");
+    harness_add(closer, tanh_is_exact_far_from_zero);
+    suite_add_tcase(s, closer);
 
     return s;
 }

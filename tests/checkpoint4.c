@@ -130,6 +130,34 @@ START_TEST(backward_twice_doubles_the_leaf_gradients_only)
     ck_assert_double_eq(d->grad, -2.0);                /* interior: this pass's gradient */
     ck_assert_double_eq(L->grad, 1.0);
     graph_free(g);
+
+    /* The same with every op of the chapter in the graph: each Value made by an op gets this
+       pass's gradient again, whatever its op, and each leaf twice its first gradient. */
+    g = graph_new();
+    Value *x = value_new(g, 0.5, "x"), *y = value_new(g, -1.5, "y"), *z = value_new(g, 2.0, "z");
+    Value *t = value_tanh(g, value_mul(g, x, y));
+    Value *p = value_pow(g, value_add(g, value_exp(g, t), z), 2.0);
+    Value *r = value_relu(g, value_sub(g, p, x));
+    Value *root = value_add(g, value_div(g, value_neg(g, r), z), t);
+    value_backward(root);
+    size_t n = graph_size(g);
+    double *first = malloc(n * sizeof *first);
+    ck_assert_ptr_nonnull(first);
+    for (size_t i = 0; i < n; i++)
+        first[i] = graph_value(g, i)->grad;
+    value_backward(root);
+    for (size_t i = 0; i < n; i++) {
+        Value *v = graph_value(g, i);
+        double want = v->op == OP_LEAF ? 2.0 * first[i] : first[i];
+        ck_assert_msg(fabs(v->grad - want) <= 1e-14 * fabs(want), "Value %zu (op \"%s\"): grad "
+                      "%.17g after the second pass, expected %.17g", i, op_name(v->op), v->grad,
+                      want);
+    }
+    ck_assert_double_ne(x->grad, 0.0);
+    ck_assert_double_ne(y->grad, 0.0);
+    ck_assert_double_ne(z->grad, 0.0);
+    free(first);
+    graph_free(g);
 }
 END_TEST
 
@@ -737,6 +765,46 @@ START_TEST(relu_at_zero_is_zero_with_slope_zero)
 END_TEST
 
 
+/* ------------------------------------------------------------ closer checks */
+
+/* A leaf as the root: its gradient is set to 1, not added to, however often backward runs. */
+START_TEST(backward_of_a_leaf_twice_leaves_its_gradient_1)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 2.0, "a");
+    a->grad = 5.0;
+    value_backward(a);
+    ck_assert_double_eq(a->grad, 1.0);
+    value_backward(a);
+    ck_assert_double_eq(a->grad, 1.0);
+    graph_free(g);
+}
+END_TEST
+
+/* A chain of 300 links, v' = v * c + v: each interior v is an operand of two Values, and all
+   but the last few are far (hundreds of Values) from the root. Both shares must reach each of
+   them, so the leaf's gradient is (1 + c)^300 and link k's is (1 + c)^(300 - k). */
+START_TEST(shared_interior_values_far_from_the_root_collect_both_shares)
+{
+    enum { LINKS = 300 };
+    const double c = 0.001;
+    Graph *g = graph_new();
+    Value *k = value_new(g, c, "c");
+    Value *link[LINKS + 1];
+    link[0] = value_new(g, 0.75, "x");
+    for (int i = 0; i < LINKS; i++)
+        link[i + 1] = value_add(g, value_mul(g, link[i], k), link[i]);
+    value_backward(link[LINKS]);
+    for (int i = 0; i <= LINKS; i++) {
+        double want = pow(1.0 + c, LINKS - i);
+        ck_assert_msg(fabs(link[i]->grad - want) <= 1e-12 * want, "link %d of %d (%d links from "
+                      "the root): grad %.17g, expected (1 + c)^%d = %.17g", i, LINKS, LINKS - i,
+                      link[i]->grad, LINKS - i, want);
+    }
+    graph_free(g);
+}
+END_TEST
+
 Suite *checkpoint4_suite(void)
 {
     Suite *s = suite_create("checkpoint 4: Backward");
@@ -795,5 +863,9 @@ Suite *checkpoint4_suite(void)
     tcase_set_timeout(random, 120);
     harness_add(random, random_graphs_match_central_differences);
     suite_add_tcase(s, random);
+    TCase *closer = harness_tcase("closer checks");
+    harness_add(closer, backward_of_a_leaf_twice_leaves_its_gradient_1);
+    harness_add(closer, shared_interior_values_far_from_the_root_collect_both_shares);
+    suite_add_tcase(s, closer);
     return s;
 }

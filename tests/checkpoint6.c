@@ -452,6 +452,74 @@ START_TEST(dataset_new_whose_size_overflows_stops)
 }
 END_TEST
 
+/* ------------------------------------------------------------ closer checks */
+
+/* The inputs of a data set larger than a few examples are all 0 as well, to the last one. */
+START_TEST(dataset_new_zeroes_every_input_and_target_of_a_large_set)
+{
+    Dataset d = dataset_new(1000, 3);
+    for (size_t i = 0; i < 3000; i++)
+        ck_assert_msg(d.x[i] == 0.0, "input %zu is %.17g, not 0", i, d.x[i]);
+    for (size_t i = 0; i < 1000; i++)
+        ck_assert_msg(d.y[i] == 0.0, "target %zu is %.17g, not 0", i, d.y[i]);
+    dataset_free(&d);
+}
+END_TEST
+
+/* Step k of steps, taken on network seed 1, against the same step done by hand: each
+   parameter ends at data - moons_rate(k, steps) * grad, to the bit, and g ends empty. */
+static void assert_step_is_exact(size_t k, size_t steps)
+{
+    Dataset d = moons_dataset();
+    MLP *by_hand = moons_network(1), *stepped = moons_network(1);
+    Graph *g = graph_new();
+    size_t count;
+    Value **p = mlp_parameters(by_hand, &count), **q = mlp_parameters(stepped, &count);
+    Value *loss = moons_loss(by_hand, g, &d, NULL);
+    mlp_zero_grad(by_hand);
+    value_backward(loss);
+    double rate = moons_rate(k, steps);
+    graph_reset(g);
+    moons_step(stepped, g, &d, k, steps);
+    ck_assert_msg(graph_size(g) == 0, "step %zu of %zu left %zu Values in the scratch Graph", k,
+                  steps, graph_size(g));
+    for (size_t j = 0; j < count; j++) {
+        double want = p[j]->data - rate * p[j]->grad;
+        ck_assert_msg(q[j]->data == want, "step %zu of %zu, parameter %zu: %.17g after the step, "
+                      "expected data - moons_rate(%zu, %zu) * grad = %.17g", k, steps, j,
+                      q[j]->data, k, steps, want);
+    }
+    graph_free(g);
+    mlp_free(by_hand);
+    mlp_free(stepped);
+    dataset_free(&d);
+}
+
+START_TEST(moons_step_k_updates_with_the_rate_of_step_k)
+{
+    assert_step_is_exact(37, 100);
+    assert_step_is_exact(1, 3);
+}
+END_TEST
+
+START_TEST(the_last_moons_step_also_leaves_the_scratch_graph_empty)
+{
+    assert_step_is_exact(99, 100);
+    assert_step_is_exact(0, 1);
+}
+END_TEST
+
+/* Infinity, a number too large for a double, and a line that ends in a comma are refused. */
+START_TEST(csv_reader_refuses_infinities_and_a_trailing_comma)
+{
+    assert_csv_refused("inf,0,1\n", ":1: field 1, \"inf\", is not a number");
+    assert_csv_refused("0,-infinity,1\n", ":1: field 2, \"-infinity\", is not a number");
+    assert_csv_refused("1,2,1\n1e309,0,1\n", ":2: field 1, \"1e309\", is not a number");
+    assert_csv_refused("1,2,1,\n", ":1: 4 fields, expected 3");
+    assert_csv_refused("1,2,1\n3,4,-1,\n", ":2: 4 fields, expected 3");
+}
+END_TEST
+
 Suite *checkpoint6_suite(void)
 {
     Suite *s = suite_create("checkpoint 6: Training");
@@ -487,5 +555,12 @@ Suite *checkpoint6_suite(void)
     TCase *sizes = harness_tcase("size arithmetic");
     harness_add(sizes, dataset_new_whose_size_overflows_stops);
     suite_add_tcase(s, sizes);
+    TCase *closer = harness_tcase("closer checks");
+    tcase_set_timeout(closer, 120);                    /* slow under valgrind */
+    harness_add(closer, dataset_new_zeroes_every_input_and_target_of_a_large_set);
+    harness_add(closer, moons_step_k_updates_with_the_rate_of_step_k);
+    harness_add(closer, the_last_moons_step_also_leaves_the_scratch_graph_empty);
+    harness_add(closer, csv_reader_refuses_infinities_and_a_trailing_comma);
+    suite_add_tcase(s, closer);
     return s;
 }

@@ -200,6 +200,19 @@ START_TEST(descent_with_forward_and_backward_on_one_graph)
 }
 END_TEST
 
+/* Exercise 4.3: a leaf not under the root has no path to it, whatever gradient it holds. */
+START_TEST(count_paths_is_0_for_an_outside_leaf_with_a_gradient)
+{
+    Graph *g = graph_new();
+    Value *a = value_new(g, 1.0, "a"), *stray = value_new(g, 4.0, "stray");
+    Value *root = value_add(g, a, a);
+    stray->grad = 7.0;                                 /* left from an earlier pass */
+    ck_assert_double_eq(value_count_paths(root, stray), 0.0);
+    ck_assert_double_eq(value_count_paths(root, a), 2.0);
+    graph_free(g);
+}
+END_TEST
+
 Suite *exercises4_suite(void)
 {
     Suite *s = suite_create("exercises 4: Backward");
@@ -218,5 +231,8 @@ Suite *exercises4_suite(void)
     harness_add(forward, forward_survives_a_million_node_chain);
     harness_add(forward, descent_with_forward_and_backward_on_one_graph);
     suite_add_tcase(s, forward);
+    TCase *closer = harness_tcase("closer checks");
+    harness_add(closer, count_paths_is_0_for_an_outside_leaf_with_a_gradient);
+    suite_add_tcase(s, closer);
     return s;
 }

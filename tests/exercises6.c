@@ -239,6 +239,23 @@ START_TEST(loss_gradient_error_leaves_the_parameters_alone)
 }
 END_TEST
 
+/* Exercise 6.3 with gradients already in the parameters: they must not count. */
+START_TEST(loss_gradient_error_ignores_gradients_left_in_the_parameters)
+{
+    Dataset d = four_examples();
+    MLP *m = four_network(1);
+    size_t count;
+    Value **p = mlp_parameters(m, &count);
+    for (size_t j = 0; j < count; j++)
+        p[j]->grad = 3.0 + (double)j;                  /* left over from an earlier pass */
+    double error = loss_gradient_error(m, &d, 1e-5);
+    ck_assert_double_ge(error, 0.0);
+    ck_assert_double_lt(error, 1e-7);
+    mlp_free(m);
+    dataset_free(&d);
+}
+END_TEST
+
 Suite *exercises6_suite(void)
 {
     Suite *s = suite_create("exercises 6: Training");
@@ -253,5 +270,9 @@ Suite *exercises6_suite(void)
     harness_add(tc, loss_gradient_error_is_small_for_the_four_examples);
     harness_add(tc, loss_gradient_error_leaves_the_parameters_alone);
     suite_add_tcase(s, tc);
+    TCase *closer = harness_tcase("closer checks");
+    tcase_set_timeout(closer, 60);
+    harness_add(closer, loss_gradient_error_ignores_gradients_left_in_the_parameters);
+    suite_add_tcase(s, closer);
     return s;
 }

@@ -20,7 +20,8 @@
  *  - a UTF-8 byte-order mark (EF BB BF) as the file's first three bytes is skipped; one
  *    anywhere else makes its line bad;
  *  - a line of more than LINE_CHARS bytes, the ending and a skipped mark not counted, is bad;
- *    so is a line that holds a NUL byte;
+ *    so is a line that holds a NUL byte, or a '\r' followed by any byte but '\n' (a lone
+ *    '\r', the line ending of an old Mac file);
  *  - a number is a text that strtod reads whole, white space aside, to a finite double.
  * The data set: a line of nothing but spaces and tabs is blank and skipped; the first other
  * line is a header, and skipped, if it has NIN + 1 fields (cut at commas) and none of them is
@@ -107,8 +108,10 @@ static Lines split_lines(const uint8_t *data, size_t size)
         if (nl && n > 0 && data[stop - 1] == '\r')
             n--;                                 /* "\r\n": the '\r' is the ending's */
         Line line = {data + start, n, 0};
+        size_t raw = stop - start;               /* the line's bytes before its '\n' */
         line.bad = n > LINE_CHARS || memchr(line.p, '\0', n) != NULL
-                   || holds(line.p, n, mark, 3);
+                   || holds(line.p, n, mark, 3)
+                   || (raw > 1 && memchr(line.p, '\r', raw - 1) != NULL);   /* a lone '\r' */
         l.line[l.count++] = line;
         start = stop + 1;
     }

@@ -8,13 +8,14 @@
  *
  * The input is the arguments, each ended by a NUL byte, then an empty argument, then the
  * bytes of a data file, a NUL pair, and the bytes of a parameter file. An argument "@D" is the
- * data file's name, "@I" the parameter file's. "--steps 2" goes before the arguments (so
- * that a run without --steps does not train for 100 steps), and a later --steps value of more
- * than 3 becomes 3: both are whole numbers in range, so neither changes what the command line
- * means otherwise. The target follows the command line as train --help documents it and checks:
+ * data file's name, "@I" the parameter file's. "--steps 2" goes before the arguments when
+ * none of them is "--steps" (so that a run without --steps does not train for 100 steps; with
+ * one, ours would be an option given twice), and a --steps value of more than 3 becomes 3:
+ * both are whole numbers in range, so neither changes what the command line means otherwise. The target follows the command line as train --help documents it and checks:
  *
  *  - a bad command line (an unknown option, an option without its value, a number that is not
- *    a whole number in range) before any --help: exit status 2, nothing on standard output,
+ *    a whole number in range, an option given twice, an empty --data or --init file name)
+ *    before any --help: exit status 2, nothing on standard output,
  *    one line "train: ..." on standard error (more lines only if an argument has newlines);
  *  - --help first: status 0, the usage on standard output, nothing on standard error;
  *  - otherwise status 0 with nothing on standard error and exactly one line
@@ -117,6 +118,11 @@ static int expect(int argc, char **argv, uint64_t *steps)
         if (i + 1 == argc)
             return 2;
         const char *value = argv[++i];
+        for (int j = 1; j < i - 1; j += 2)
+            if (!strcmp(argv[j], a))
+                return 2;                 /* an option given twice */
+        if ((!strcmp(a, "--data") || !strcmp(a, "--init")) && value[0] == '\0')
+            return 2;                     /* an empty file name */
         if (!strcmp(a, "--steps")) {
             if (!whole(value, 1, 1000000000, &x))
                 return 2;
@@ -185,6 +191,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *a = copy + at;
         at += strlen(a) + 1;
         argv[argc++] = !strcmp(a, "@D") ? data_path : !strcmp(a, "@I") ? init_path : a;
+    }
+    int own_steps = 0;
+    for (int i = 3; i < argc; i++)
+        own_steps |= !strcmp(argv[i], "--steps");
+    if (own_steps) {                      /* no "--steps 2" of ours: it would be given twice */
+        memmove(argv + 1, argv + 3, (size_t)(argc - 3) * sizeof *argv);
+        argc -= 2;
     }
     argv[argc] = NULL;
     at = at < size ? at + 1 : size;                                    /* the empty one */
