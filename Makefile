@@ -257,18 +257,21 @@ pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad
 # other (each waits for the one before it, in CHECK_LANE order): one job of the two runs them
 # while the other builds, so that the long chain of the build (the programs, the figures, the
 # weave, pdflatex) never waits for two long checks at once; the book's own checks (browser,
-# epub, book) start when the book is built, beside the rest of that lane. A group always
+# epub, book, then the programs under valgrind) start when the book is built, beside the rest
+# of that lane. A group always
 # succeeds as a make target: it leaves its logs and status in build/checks/, and the report at
 # the end prints them in order, sums them up and fails if any step failed or did not run.
-CHECK_LANE   := pipeline check-engine valgrind asan fuzz programs-valgrind checkpoints programs oom
-CHECK_GROUPS := $(CHECK_LANE) browser epub book
+CHECK_LANE   := pipeline check-engine valgrind asan fuzz checkpoints programs oom
+CHECK_GROUPS := $(CHECK_LANE) browser epub book programs-valgrind
 .PHONY: $(addprefix check-,$(CHECK_GROUPS))
 check-pipeline:
 check-check-engine: tangle build/appendixA/src/.tangled build/chapter1/libmicrograd.a build/chapter$(LAST)/libmicrograd.a
 check-valgrind: build/chapter$(LAST)/checkpoints
 check-asan: build/sanitize/checkpoints
 check-fuzz: $(FUZZERS)
-check-programs-valgrind: $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp)
+# the valgrind run of the programs waits for the book's checks: the job that built the book
+# takes it then, while the lane above is still busy
+check-programs-valgrind: $(foreach n,$(NUMBERS),build/chapter$(n)/figures.stamp) | check-browser check-epub check-book
 check-checkpoints: $(foreach n,$(NUMBERS),build/chapter$(n)/checkpoints)
 check-programs: $(FIGURES) $(TRAIN) $(APPENDIX_PROGRAMS)
 check-oom: build/limits/oom build/limits/failing_alloc
