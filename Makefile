@@ -261,7 +261,7 @@ pipeline-tests: $(DEPS) ## test the build itself: errors point at .nw lines, bad
 # of that lane. A group always
 # succeeds as a make target: it leaves its logs and status in build/checks/, and the report at
 # the end prints them in order, sums them up and fails if any step failed or did not run.
-CHECK_LANE   := pipeline check-engine valgrind asan fuzz checkpoints programs oom
+CHECK_LANE   := check-engine valgrind asan fuzz pipeline checkpoints programs oom
 CHECK_GROUPS := $(CHECK_LANE) browser epub book programs-valgrind
 .PHONY: $(addprefix check-,$(CHECK_GROUPS))
 check-pipeline:
