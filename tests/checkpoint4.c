@@ -286,42 +286,59 @@ END_TEST
 
 /* ------------------------------------------------------------ the new ops */
 
-START_TEST(exp_pow_and_relu_have_the_textbook_derivatives)
-{
-    Graph *g = graph_new();
-    Value *x = value_new(g, 0.5, "x");
-    Value *e = value_exp(g, x), *p = value_pow(g, x, 3.0), *r = value_relu(g, x);
-    ck_assert_int_eq(e->op, OP_EXP);
-    ck_assert_int_eq(p->op, OP_POW);
-    ck_assert_int_eq(r->op, OP_RELU);
-    ck_assert_double_eq(p->constant, 3.0);
-    ck_assert_double_eq_tol(e->data, 1.6487212707001282, 1e-15);
-    ck_assert_double_eq(p->data, 0.125);
-    ck_assert_double_eq(r->data, 0.5);
-    value_backward(e);
-    ck_assert_double_eq_tol(x->grad, 1.6487212707001282, 1e-15);   /* e^0.5 */
-    graph_zero_grad(g);
-    value_backward(p);
-    ck_assert_double_eq_tol(x->grad, 0.75, 1e-15);                 /* 3 * 0.5^2 */
-    graph_zero_grad(g);
-    value_backward(r);
-    ck_assert_double_eq(x->grad, 1.0);
-    graph_free(g);
-}
-END_TEST
+/* The ops of this chapter, one row each: how to make it from x (and y, for the ops of two
+   operands), its op code (neg, sub and div are built from the others), what it must compute,
+   and the gradients value_backward must give x and y. The values are exact in doubles but
+   e^0.5's, which is within tol. */
+enum { COMPOSED = -1 };   /* an op built from the others: no op code of its own */
 
-START_TEST(relu_passes_no_gradient_at_or_below_zero)
+typedef struct {
+    const char *name;
+    int op;
+    Value *(*make)(Graph *g, Value *x, Value *y);
+    double x, y, data, dx, dy, tol;
+} OpRow;
+
+static Value *make_exp(Graph *g, Value *x, Value *y) { (void)y; return value_exp(g, x); }
+static Value *make_cube(Graph *g, Value *x, Value *y) { (void)y; return value_pow(g, x, 3.0); }
+static Value *make_relu(Graph *g, Value *x, Value *y) { (void)y; return value_relu(g, x); }
+static Value *make_neg(Graph *g, Value *x, Value *y) { (void)y; return value_neg(g, x); }
+static Value *make_sub(Graph *g, Value *x, Value *y) { return value_sub(g, x, y); }
+static Value *make_div(Graph *g, Value *x, Value *y) { return value_div(g, x, y); }
+
+static const OpRow op_rows[] = {
+    {"exp at 0.5",        OP_EXP,  make_exp,  0.5,   0.0, 1.6487212707001282, 1.6487212707001282, 0.0, 1e-15},
+    {"pow 3 at 0.5",      OP_POW,  make_cube, 0.5,   0.0, 0.125, 0.75,  0.0,  0.0},   /* 3 * 0.5^2 */
+    {"relu at 0.5",       OP_RELU, make_relu, 0.5,   0.0, 0.5,   1.0,   0.0,  0.0},
+    {"relu below 0",      OP_RELU, make_relu, -0.25, 0.0, 0.0,   0.0,   0.0,  0.0},
+    {"relu at 0",         OP_RELU, make_relu, 0.0,   0.0, 0.0,   0.0,   0.0,  0.0},
+    {"neg of 3",          COMPOSED, make_neg,  3.0,   0.0, -3.0,  -1.0,  0.0,  0.0},
+    {"sub 3 - (-4)",      COMPOSED, make_sub,  3.0,  -4.0, 7.0,   1.0,  -1.0,  0.0},
+    {"div 3 / (-4)",      COMPOSED, make_div,  3.0,  -4.0, -0.75, -0.25, -3.0 / 16.0, 0.0}, /* 1/y, -x/y^2 */
+};
+
+static void expect_near(const char *row, const char *what, double got, double want, double tol)
 {
-    Graph *g = graph_new();
-    Value *neg = value_new(g, -0.25, "neg"), *zero = value_new(g, 0.0, "zero");
-    Value *rn = value_relu(g, neg), *rz = value_relu(g, zero);
-    ck_assert_double_eq(rn->data, 0.0);
-    ck_assert_double_eq(rz->data, 0.0);
-    value_backward(rn);
-    value_backward(rz);
-    ck_assert_double_eq(neg->grad, 0.0);
-    ck_assert_double_eq(zero->grad, 0.0);
-    graph_free(g);
+    ck_assert_msg(fabs(got - want) <= tol, "%s: %s is %.17g, expected %.17g", row, what, got, want);
+}
+
+START_TEST(each_op_computes_and_differentiates_as_its_row_of_the_table_says)
+{
+    for (size_t i = 0; i < sizeof op_rows / sizeof op_rows[0]; i++) {
+        const OpRow *r = &op_rows[i];
+        Graph *g = graph_new();
+        Value *x = value_new(g, r->x, "x"), *y = value_new(g, r->y, "y");
+        Value *out = r->make(g, x, y);
+        if (r->op != COMPOSED)
+            ck_assert_msg((int)out->op == r->op, "%s: op %d, expected %d", r->name, (int)out->op, r->op);
+        if (r->op == OP_POW)
+            expect_near(r->name, "the constant", out->constant, 3.0, 0.0);
+        expect_near(r->name, "its data", out->data, r->data, r->tol);
+        value_backward(out);
+        expect_near(r->name, "x's gradient", x->grad, r->dx, r->tol);
+        expect_near(r->name, "y's gradient", y->grad, r->dy, r->tol);
+        graph_free(g);
+    }
 }
 END_TEST
 
@@ -345,28 +362,6 @@ START_TEST(pow_gradient_is_finite_at_zero_for_a_positive_power)
     value_backward(y);
     ck_assert_double_eq(y->data, 0.0);
     ck_assert_double_eq(x->grad, 0.0);                 /* 2 * 0^1, not 2 * 0 / 0 */
-    graph_free(g);
-}
-END_TEST
-
-START_TEST(neg_sub_and_div_compute_and_differentiate)
-{
-    Graph *g = graph_new();
-    Value *x = value_new(g, 3.0, "x"), *y = value_new(g, -4.0, "y");
-    Value *n = value_neg(g, x), *s = value_sub(g, x, y), *q = value_div(g, x, y);
-    ck_assert_double_eq(n->data, -3.0);
-    ck_assert_double_eq(s->data, 7.0);
-    ck_assert_double_eq(q->data, -0.75);
-    value_backward(n);
-    ck_assert_double_eq(x->grad, -1.0);
-    graph_zero_grad(g);
-    value_backward(s);
-    ck_assert_double_eq(x->grad, 1.0);
-    ck_assert_double_eq(y->grad, -1.0);
-    graph_zero_grad(g);
-    value_backward(q);
-    ck_assert_double_eq(x->grad, -0.25);               /* 1/y */
-    ck_assert_double_eq(y->grad, -3.0 / 16.0);         /* -x/y^2 */
     graph_free(g);
 }
 END_TEST
@@ -828,11 +823,9 @@ Suite *checkpoint4_suite(void)
     suite_add_tcase(s, backward);
 
     TCase *ops = harness_tcase("ops");
-    harness_add(ops, exp_pow_and_relu_have_the_textbook_derivatives);
-    harness_add(ops, relu_passes_no_gradient_at_or_below_zero);
+    harness_add(ops, each_op_computes_and_differentiates_as_its_row_of_the_table_says);
     harness_add(ops, cube_root_gradient_at_8_is_one_twelfth);
     harness_add(ops, pow_gradient_is_finite_at_zero_for_a_positive_power);
-    harness_add(ops, neg_sub_and_div_compute_and_differentiate);
     harness_add(ops, new_ops_have_names);
     harness_add(ops, tanh_built_from_exp_matches_value_tanh);
     harness_add(ops, first_reference_expression_gives_y_minus_20_and_slope_46);
