@@ -327,15 +327,15 @@ $(error make fuzz: SECONDS must be a whole number of seconds from 1, not '$(SECO
 endif
 endif
 
-build/fuzz/readers build/fuzz/nn: build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) | $(DEPS)
+build/fuzz/readers build/fuzz/nn: build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzzing.h $(LIB_SRC) | $(DEPS)
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< $(LIB_SRC) -lm
 
-build/fuzz/engine: tests/fuzz/engine.c build/chapter$(LAST)/src/lib/micrograd.c build/chapter$(LAST)/src/lib/contract.c | $(DEPS)
+build/fuzz/engine: tests/fuzz/engine.c tests/fuzz/fuzzing.h build/chapter$(LAST)/src/lib/micrograd.c build/chapter$(LAST)/src/lib/contract.c | $(DEPS)
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIB_INC) -o $@ $< build/chapter$(LAST)/src/lib/micrograd.c build/chapter$(LAST)/src/lib/contract.c -lm
 
-build/fuzz/train: tests/fuzz/train.c $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) | $(DEPS)
+build/fuzz/train: tests/fuzz/train.c tests/fuzz/fuzzing.h $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) | $(DEPS)
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Dmain=train_main $(LIB_INC) -o $@ $< \
 	    $(TRAIN:build/%/train=build/%/src/programs/train.c) $(LIB_SRC) -lm

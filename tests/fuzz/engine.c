@@ -18,12 +18,14 @@
  *     1e-6): each input's gradient is within 1e-5 (1 + |g|) of the central difference.
  * A violation aborts with a message; AddressSanitizer and UBSan catch the rest.
  */
+#define _POSIX_C_SOURCE 200809L   /* mkstemp and unlink, for fuzzing.h */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "micrograd.h"
+#include "fuzzing.h"
 
 enum { S_INPUT, S_CONST, S_ADD, S_MUL, S_TANH, S_EXP, S_POW, S_RELU, S_NEG, S_SUB, S_DIV,
        S_SCALE, S_CHAIN, S_KINDS };
@@ -48,15 +50,6 @@ typedef struct {
 
 /* ------------------------------------------------------------------ reading the bytes */
 
-typedef struct { const uint8_t *p; size_t left; } Bytes;
-
-static unsigned next_byte(Bytes *in)
-{
-    if (in->left == 0)
-        return 0;
-    in->left--;
-    return *in->p++;
-}
 
 /* An operand: 0 is the step just made, 1 the one before, ...: small bytes make deep graphs. */
 static int pick(Bytes *in, int n)

@@ -23,6 +23,7 @@
  *     moons_loss, mlp_zero_grad, value_backward, sgd_step with moons_rate and graph_reset.
  * A violation aborts with a message; AddressSanitizer and UBSan catch the rest.
  */
+#define _POSIX_C_SOURCE 200809L   /* mkstemp and unlink, for fuzzing.h */
 #include <math.h>
 #include <sanitizer/allocator_interface.h>
 #include <stdint.h>
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "training.h"
+#include "fuzzing.h"
 
 enum { HEAP_SLACK = 1024 };   /* bytes a step may differ by from the first (see the training check) */
 
@@ -48,15 +50,6 @@ typedef struct {
     Dataset d;
 } Spec;
 
-typedef struct { const uint8_t *p; size_t left; } Bytes;
-
-static unsigned next_byte(Bytes *in)
-{
-    if (in->left == 0)
-        return 0;
-    in->left--;
-    return *in->p++;
-}
 
 static void read_spec(Bytes *in, Spec *s)
 {

@@ -43,6 +43,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "readers.h"
+#include "fuzzing.h"
 
 enum { NIN = 2 };                     /* the inputs of an example */
 
@@ -53,15 +54,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *dir = getenv("TMPDIR");
-    char name[4096];
-    snprintf(name, sizeof name, "%s/fuzz-readers-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(name);
-    if (fd < 0 || unlink(name) != 0) {
-        perror("fuzz readers: a temporary file");
-        abort();
-    }
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    fuzz_temporary("readers", path, sizeof path);
     Rng rng;
     rng_seed(&rng, 1, 1);
     static const size_t sizes[] = {3, 1};

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fuzzing.h"
 
 int train_main(int argc, char **argv);
 
@@ -42,15 +43,7 @@ static char data_path[64], init_path[64], out_path[64], err_path[64];
 
 static void temporary(char *path, size_t size)
 {
-    const char *dir = getenv("TMPDIR");
-    char name[4096];
-    snprintf(name, sizeof name, "%s/fuzz-train-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(name);
-    if (fd < 0 || unlink(name) != 0) {
-        perror("fuzz train: a temporary file");
-        abort();
-    }
-    snprintf(path, size, "/proc/self/fd/%d", fd);
+    fuzz_temporary("train", path, size);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
